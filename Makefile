@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# s390_standby_mem
+#
+#   make               build s390_standby_mem.ko; without KDIR, against the
+#                      cached test kernel (KVER=6.12 by default, built on
+#                      first use under $(SSM_CACHE))
+#   make KDIR=/lib/modules/$(uname -r)/build   native build on s390x
+#   make check         every test tier; last line "check: N passed, M failed"
+#   make demo          boot an s390x guest and show standby memory going online
+#   make bench         measurements (memory cost, online speed, scale)
+#   make stress DURATION=600   the long concurrency run
+#
+# ARCH=s390 and CROSS_COMPILE=s390x-linux-gnu- are defaults off s390x.
+
+KVER ?= 6.12
+SSM_CACHE ?= /var/cache/s390-standby-mem
+export SSM_CACHE
+
+ifeq ($(shell uname -m),s390x)
+KDIR ?= /lib/modules/$(shell uname -r)/build
+else
+ARCH ?= s390
+CROSS_COMPILE ?= s390x-linux-gnu-
+export ARCH CROSS_COMPILE
+endif
+
+.PHONY: all modules kunit check demo bench stress clean help
+
+all: modules
+
+modules kunit:
+ifeq ($(KDIR),)
+	@scripts/prereqs.sh host sources
+	+@$(MAKE) --no-print-directory KDIR="$$(scripts/build-kernel.sh $(KVER))" $@
+else ifeq ($@,kunit)
+	+$(MAKE) -C $(KDIR) M=$(CURDIR) SSM_KUNIT=1 modules
+else
+	+$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+endif
+
+check:
+	@scripts/check.sh
+
+demo:
+	@scripts/demo.sh
+
+bench:
+	@scripts/bench.sh
+
+stress:
+	@scripts/stress.sh $(DURATION)
+
+clean:
+	rm -rf .tmp_versions Module.symvers modules.order .modules.order.cmd \
+		*.ko *.mod *.mod.c *.o .*.cmd src/*.o src/.*.cmd tests/kunit/*.o \
+		tests/kunit/.*.cmd tests/bench/*.o tests/bench/.*.cmd \
+		tests/bench/*.ko tests/bench/*.mod* .*.o.d src/.*.o.d build
+
+help:
+	@sed -n '3,16p' Makefile

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between the kernels we build for, in one place.
+ *
+ * Kbuild probes the target tree's headers (grep, the way
+ * wireguard-linux-compat does) and passes SSM_HAVE_* flags; this header
+ * maps them to one spelling, so the rest of the code is written once, as
+ * if for a kernel that has everything. No LINUX_VERSION_CODE: a probe says
+ * what the tree really has, distro backports included.
+ *
+ * SSM_HAVE_MEM_PREPARE_ONLINE	MEM_PREPARE_ONLINE / MEM_FINISH_OFFLINE
+ *				(6.8 to 6.18)
+ * SSM_HAVE_NOTIFY_ALTMAP	struct memory_notify altmap_start_pfn /
+ *				altmap_nr_pages (6.8 to 6.18)
+ * SSM_HAVE_MHP_OFFLINE_INACCESSIBLE  (6.8 to 6.18)
+ * SSM_HAVE_MHP_MEMMAP_QUERY	bool mhp_supports_memmap_on_memory(void),
+ *				exported (6.8 on)
+ */
+#ifndef SSM_COMPAT_H
+#define SSM_COMPAT_H
+
+#include <linux/memory.h>
+#include <linux/memory_hotplug.h>
+
+#include "layout.h"
+
+/* Lazy mode needs all three hooks: they came and went together. */
+#if defined(SSM_HAVE_MEM_PREPARE_ONLINE) && defined(SSM_HAVE_NOTIFY_ALTMAP) && \
+	defined(SSM_HAVE_MHP_OFFLINE_INACCESSIBLE)
+#define SSM_LAZY_SUPPORTED	true
+#define SSM_MHP_OFFLINE_INACCESSIBLE	MHP_OFFLINE_INACCESSIBLE
+#else
+#define SSM_LAZY_SUPPORTED	false
+#define SSM_MHP_OFFLINE_INACCESSIBLE	MHP_NONE
+#endif
+
+/* Name of what lazy mode is missing on this kernel, for the refusal. */
+#define SSM_LAZY_MISSING \
+	"MEM_PREPARE_ONLINE/MEM_FINISH_OFFLINE notifiers and MHP_OFFLINE_INACCESSIBLE (kernels 6.8 to 6.18)"
+
+/**
+ * ssm_compat_memmap_on_memory() - can a block's memmap live on the block?
+ *
+ * Before 6.8 the query is not exported (and s390 cannot do it anyway).
+ *
+ * Return: true if add_memory() honours MHP_MEMMAP_ON_MEMORY.
+ */
+static inline bool ssm_compat_memmap_on_memory(void)
+{
+#ifdef SSM_HAVE_MHP_MEMMAP_QUERY
+	return mhp_supports_memmap_on_memory();
+#else
+	return false;
+#endif
+}
+
+/**
+ * ssm_compat_mem_event() - translate a memory notifier action
+ * @action: MEM_* (a bit in older kernels, an enum from 7.x: MEM_ONLINE is
+ *	    0 there, so never test these as masks)
+ * @ev: our event on success
+ *
+ * Return: false for an action we do not handle.
+ */
+static inline bool ssm_compat_mem_event(unsigned long action,
+					enum ssm_event *ev)
+{
+	switch (action) {
+#ifdef SSM_HAVE_MEM_PREPARE_ONLINE
+	case MEM_PREPARE_ONLINE:
+		*ev = SSM_EV_PREPARE_ONLINE;
+		return true;
+	case MEM_FINISH_OFFLINE:
+		*ev = SSM_EV_FINISH_OFFLINE;
+		return true;
+#endif
+	case MEM_GOING_ONLINE:
+		*ev = SSM_EV_GOING_ONLINE;
+		return true;
+	case MEM_ONLINE:
+		*ev = SSM_EV_ONLINE;
+		return true;
+	case MEM_CANCEL_ONLINE:
+		*ev = SSM_EV_CANCEL_ONLINE;
+		return true;
+	case MEM_GOING_OFFLINE:
+		*ev = SSM_EV_GOING_OFFLINE;
+		return true;
+	case MEM_OFFLINE:
+		*ev = SSM_EV_OFFLINE;
+		return true;
+	case MEM_CANCEL_OFFLINE:
+		*ev = SSM_EV_CANCEL_OFFLINE;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/**
+ * ssm_compat_notify_first_pfn() - first pfn of the block a notification is for
+ * @arg: struct memory_notify of the notification
+ *
+ * Where the kernel reports the memmap (altmap) range separately, the block
+ * starts there; elsewhere start_pfn lies in the block anyway.
+ *
+ * Return: a pfn inside the block, at its start where the kernel tells.
+ */
+static inline unsigned long
+ssm_compat_notify_first_pfn(const struct memory_notify *arg)
+{
+#ifdef SSM_HAVE_NOTIFY_ALTMAP
+	if (arg->altmap_nr_pages)
+		return arg->altmap_start_pfn;
+#endif
+	return arg->start_pfn;
+}
+
+#endif /* SSM_COMPAT_H */

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one instance of s390_standby_mem: what main.c sets up and the other
+ * parts share.
+ */
+#ifndef SSM_H
+#define SSM_H
+
+#include <linux/mutex.h>
+#include <linux/notifier.h>
+#include <linux/types.h>
+
+#include "layout.h"
+#include "sclp_client.h"
+
+struct dentry;
+struct kset;
+struct ssm_sysfs_block;
+
+enum ssm_mode {
+	SSM_MODE_AUTO,
+	SSM_MODE_LAZY,
+	SSM_MODE_CONFIGURE,
+};
+
+struct ssm {
+	enum ssm_mode mode;		/* resolved: lazy or configure */
+	bool memmap_default;		/* memmap on memory where possible */
+
+	struct ssm_client client;
+
+	/*
+	 * @lock protects @layout and @memmap. The memory notifier takes it,
+	 * inside the kernel's device hotplug and mem_hotplug locks, so it is
+	 * never held across add_memory()/remove_memory().
+	 */
+	struct mutex lock;
+	struct ssm_layout layout;
+	unsigned long *memmap;		/* per block: memmap on memory */
+
+	/*
+	 * @config_lock serialises configure, deconfigure, memmap changes and
+	 * unload. It is held across add_memory()/remove_memory() and never
+	 * taken by the notifier: order config_lock -> device hotplug ->
+	 * mem_hotplug -> lock.
+	 */
+	struct mutex config_lock;
+
+	int mgid;			/* memory group, or -1 */
+	bool nb_registered;
+	struct notifier_block nb;
+
+	struct kset *fw_kset;		/* /sys/firmware/memory, if ours */
+	struct ssm_sysfs_block **fw_blocks;
+	unsigned long nr_fw_blocks;
+	bool status_group;
+
+	struct dentry *debugfs;
+
+	unsigned long vetoes;		/* onlines refused by the notifier */
+};
+
+static inline bool ssm_lazy(const struct ssm *s)
+{
+	return s->mode == SSM_MODE_LAZY;
+}
+
+#endif /* SSM_H */

@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the guest initramfs: s390x busybox and kmod (from Debian), our
+# modules installed under /lib/modules/<kver>/ with depmod (so modprobe
+# finds them by name), the guest test scripts, util-linux lsmem/chmem when
+# built, and tests/guest/init as /init.
+#
+# Usage: scripts/initramfs.sh <kernel build dir> <output.cpio.gz> <module.ko>...
+set -euo pipefail
+
+B=${1:?kernel build dir}
+OUT=${2:?output}
+shift 2
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${SSM_CACHE:-/var/cache/s390-standby-mem}
+USERLAND=$CACHE/userland
+KREL=$(cat "$B/.ssm-kernelrelease")
+
+die() { echo "initramfs: error: $*" >&2; exit 1; }
+"$TOP/scripts/prereqs.sh" userland
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+
+# usrmerge layout, as the Debian packages expect.
+mkdir -p "$root"/usr/{bin,sbin,lib} "$root"/{dev,proc,sys,tmp,run,etc,root,mnt}
+ln -s usr/bin "$root/bin"
+ln -s usr/sbin "$root/sbin"
+ln -s usr/lib "$root/lib"
+cp -a "$USERLAND/usr/." "$root/usr/"
+cp -a "$USERLAND/etc/." "$root/etc/" 2>/dev/null || true
+rm -rf "$root/usr/share/doc" "$root/usr/share/man" "$root/usr/lib/s390x-linux-gnu/gconv"
+for tool in modprobe modinfo insmod rmmod lsmod depmod; do
+	ln -sf ../bin/kmod "$root/usr/sbin/$tool"
+done
+[ -x "$root/usr/bin/busybox" ] || die "busybox missing"
+
+# util-linux lsmem/chmem, statically linked, if built.
+for tool in lsmem chmem; do
+	if [ -x "$CACHE/util-linux/bin/$tool" ]; then
+		cp "$CACHE/util-linux/bin/$tool" "$root/usr/bin/$tool"
+	fi
+done
+
+# Our modules, found by name through depmod.
+moddir=$root/lib/modules/$KREL
+mkdir -p "$moddir/extra"
+for ko in "$@"; do
+	[ -f "$ko" ] || die "no module $ko"
+	cp "$ko" "$moddir/extra/"
+done
+cp "$B/modules.order" "$B/modules.builtin" "$moddir/" 2>/dev/null || true
+[ -f "$B/modules.builtin.modinfo" ] && cp "$B/modules.builtin.modinfo" "$moddir/"
+depmod -b "$root" "$KREL" || die "depmod failed"
+
+# Tests and the init that runs them.
+mkdir -p "$root/tests"
+cp -a "$TOP/tests/guest" "$root/tests/"
+[ -d "$TOP/tests/bench" ] && cp -a "$TOP/tests/bench" "$root/tests/"
+install -m 0755 "$TOP/tests/guest/init" "$root/init"
+echo "$KREL" >"$root/etc/ssm-kernelrelease"
+
+(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 >"$OUT.tmp"
+mv "$OUT.tmp" "$OUT"

@@ -1,0 +1,172 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install everything the build, the guest tests and the demo need.
+# Idempotent: a second run only checks and returns in about a second.
+#
+# Host packages come from apt. Packages of other suites (bookworm-backports,
+# trixie-backports) and of the s390x architecture are fetched with
+# private apt state directories so that this machine's apt configuration
+# is only extended by one list file of ours (backports, needed for QEMU 10).
+#
+# The archive URI is read from the machine's debian.sources; no host name
+# is written into the repository.
+#
+# Usage: scripts/prereqs.sh [all|host|sources|userland|utillinux] ...
+set -euo pipefail
+
+CACHE=${SSM_CACHE:-/var/cache/s390-standby-mem}
+DEBS=$CACHE/debs
+SRC=$CACHE/src
+STATE=$CACHE/apt
+export DEBIAN_FRONTEND=noninteractive
+
+log() { echo "prereqs: $*" >&2; }
+die() { echo "prereqs: error: $*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "must run as root (apt, /var/cache)"
+mkdir -p "$DEBS" "$SRC" "$STATE"
+
+archive_uri() {
+	local f uri=""
+	for f in /etc/apt/sources.list.d/debian.sources; do
+		[ -r "$f" ] || continue
+		uri=$(awk '/^URIs:/ { print $2; exit }' "$f")
+	done
+	if [ -z "$uri" ] && [ -r /etc/apt/sources.list ]; then
+		uri=$(awk '$1 == "deb" && $2 !~ /security/ { print $2; exit }' \
+			/etc/apt/sources.list)
+	fi
+	[ -n "$uri" ] || die "no Debian archive URI in /etc/apt/sources.list.d/debian.sources"
+	echo "$uri"
+}
+
+# A private apt state: its own list, lists dir and cache; apt options on stdout.
+# $1 name, $2 list line, $3 extra apt options
+private_apt() {
+	local name=$1 line=$2 extra=${3:-} dir=$STATE/$1
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+	echo "$line" >"$dir/sources.list"
+	local o="-o Dir::Etc::SourceList=$dir/sources.list -o Dir::Etc::SourceParts=/dev/null"
+	o="$o -o Dir::State::Lists=$dir/lists -o Dir::Cache=$dir/cache -o APT::Sandbox::User=root $extra"
+	# Refresh at most once a day.
+	if [ -z "$(find "$dir/lists" -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null)" ]; then
+		log "apt update ($name)"
+		# shellcheck disable=SC2086
+		apt-get $o update -qq >&2 || die "apt-get update for $name failed"
+	fi
+	echo "$o"
+}
+
+# Download the newest package $2 with private apt options $1 into $DEBS,
+# print the .deb path.
+fetch_deb() {
+	local o=$1 pkg=$2 deb
+	deb=$(ls "$DEBS/${pkg}"_*.deb 2>/dev/null | sort -V | tail -n1 || true)
+	if [ -z "$deb" ]; then
+		log "download $pkg"
+		# shellcheck disable=SC2086
+		(cd "$DEBS" && apt-get $o download -qq "$pkg" >&2) ||
+			die "apt-get download $pkg failed"
+		deb=$(ls "$DEBS/${pkg}"_*.deb | sort -V | tail -n1)
+	fi
+	echo "$deb"
+}
+
+HOST_PKGS="gcc-s390x-linux-gnu libc6-dev-s390x-cross bc flex bison libelf-dev
+	libssl-dev cpio kmod sparse dkms make gcc python3 perl xz-utils gawk
+	rsync file"
+
+host() {
+	local uri list=/etc/apt/sources.list.d/s390-standby-mem-backports.list
+	local missing="" p updated=0
+
+	uri=$(archive_uri)
+	if [ ! -f "$list" ] || ! grep -q "^deb $uri bookworm-backports main$" "$list"; then
+		log "adding bookworm-backports list ($list)"
+		echo "deb $uri bookworm-backports main" >"$list"
+		apt-get update -qq >&2
+		updated=1
+	fi
+	for p in $HOST_PKGS; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+			missing="$missing $p"
+	done
+	if [ -n "$missing" ]; then
+		[ $updated = 1 ] || apt-get update -qq >&2
+		updated=1
+		log "apt install$missing"
+		# shellcheck disable=SC2086
+		apt-get install -y -qq --no-install-recommends $missing >&2
+	fi
+	if ! qemu-system-s390x --version 2>/dev/null | grep -q "version 10\."; then
+		[ $updated = 1 ] || apt-get update -qq >&2
+		log "apt install qemu-system-s390x (bookworm-backports)"
+		apt-get install -y -qq --no-install-recommends -t bookworm-backports \
+			qemu-system-s390x >&2
+	fi
+	qemu-system-s390x --version | grep -q "version 10\." ||
+		die "qemu-system-s390x 10 not installed"
+}
+
+# Unpack linux-source-$1 from suite $2 into $SRC/linux-<debversion>;
+# records the tree in $SRC/linux-$1.path.
+kernel_source() {
+	local ver=$1 suite=$2 uri o deb tree
+	if [ -f "$SRC/linux-$ver.path" ] && [ -f "$(cat "$SRC/linux-$ver.path")/Makefile" ]; then
+		return 0
+	fi
+	uri=$(archive_uri)
+	o=$(private_apt "$suite" "deb $uri $suite main")
+	deb=$(fetch_deb "$o" "linux-source-$ver")
+	tree=$SRC/$(basename "$deb" .deb)
+	log "unpack $(basename "$deb")"
+	rm -rf "$tree" "$tree.tmp"
+	mkdir -p "$tree.tmp"
+	dpkg-deb -x "$deb" "$tree.tmp"
+	tar -C "$tree.tmp" -xf "$tree.tmp/usr/src/linux-source-$ver.tar.xz"
+	mv "$tree.tmp/linux-source-$ver" "$tree"
+	rm -rf "$tree.tmp"
+	echo "$tree" >"$SRC/linux-$ver.path"
+}
+
+sources() {
+	kernel_source 6.12 bookworm-backports
+	kernel_source 6.1 bookworm
+	kernel_source 7.3 trixie-backports
+}
+
+# s390x userland for the guest: busybox-static, kmod and the libraries it
+# needs, unpacked into $CACHE/userland (never installed on this host).
+USERLAND_PKGS="busybox-static kmod libkmod2 libc6 liblzma5 libzstd1 libssl3t64 zlib1g"
+
+userland() {
+	local uri o p deb root=$CACHE/userland
+	# The stamp names the package list: a changed list unpacks anew.
+	[ "$(cat "$root/.done" 2>/dev/null)" = "$USERLAND_PKGS" ] && return 0
+	uri=$(archive_uri)
+	o=$(private_apt s390x "deb [arch=s390x] $uri stable main" \
+		"-o APT::Architecture=s390x -o APT::Architectures=s390x")
+	rm -rf "$root"
+	mkdir -p "$root"
+	for p in $USERLAND_PKGS; do
+		deb=$(fetch_deb "$o" "$p")
+		dpkg-deb -x "$deb" "$root"
+	done
+	[ -x "$root/usr/bin/busybox" ] || die "busybox-static did not unpack"
+	echo "$USERLAND_PKGS" >"$root/.done"
+}
+
+# util-linux (lsmem, chmem) for the guest, statically cross-built.
+utillinux() {
+	"$(dirname "$0")/build-util-linux.sh"
+}
+
+[ $# -gt 0 ] || set -- all
+for what in "$@"; do
+	case $what in
+	all) host; sources; userland ;;
+	host | sources | userland | utillinux) "$what" ;;
+	*) die "unknown target $what" ;;
+	esac
+done

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * debugfs: /sys/kernel/debug/s390_standby_mem/
+ *
+ *   increments  one line per increment: rn, range, state, holding blocks,
+ *               storage element, and (sim) firmware's view
+ *   blocks      one line per tracked block: id, range, state, held, memmap
+ *   counters    "name value" lines: firmware requests and failures per
+ *               command, blocks and increments per state, stale
+ *               increments, notifier vetoes, module pins, simulation stats
+ *   sim/fault   (backend=sim) the armed fault; write a specification
+ *               (see ssm_sim_parse_fault()) or "none"
+ *
+ * Read-only views take s->lock, so they are consistent snapshots.
+ */
+#define pr_fmt(fmt) "s390_standby_mem: " fmt
+
+#include <linux/kernel.h>
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/seq_file.h>
+#include <linux/uaccess.h>
+
+#include "debugfs.h"
+#include "sclp_sim.h"
+#include "ssm.h"
+
+static const char *ssm_fw_view(struct ssm *s, u32 rn)
+{
+	struct ssm_transport *t = s->client.transport;
+
+	if (!ssm_transport_is_sim(t))
+		return "-";
+	return ssm_sim_rn_assigned(t, rn) ? "assigned" : "standby";
+}
+
+static int increments_show(struct seq_file *m, void *v)
+{
+	struct ssm *s = m->private;
+	struct ssm_layout *l = &s->layout;
+	u64 start;
+	u32 rn;
+
+	seq_puts(m, "rn range state refs element firmware\n");
+	mutex_lock(&s->lock);
+	for (rn = 1; rn <= l->rnmax; rn++) {
+		start = ssm_rn_to_phys(l, rn);
+		seq_printf(m, "%u [0x%llx-0x%llx] %s %u %u %s\n", rn, start,
+			   start + l->rzm - 1,
+			   ssm_incr_state_name(ssm_incr_state(l, rn)),
+			   l->incr_refs[rn], l->incr_elem[rn],
+			   ssm_fw_view(s, rn));
+	}
+	mutex_unlock(&s->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(increments);
+
+static int blocks_show(struct seq_file *m, void *v)
+{
+	struct ssm *s = m->private;
+	struct ssm_layout *l = &s->layout;
+	unsigned long block;
+	u64 start;
+
+	seq_puts(m, "block range state held memmap_on_memory\n");
+	mutex_lock(&s->lock);
+	for (block = l->first_block; block < ssm_last_block(l); block++) {
+		start = ssm_block_to_phys(l, block);
+		seq_printf(m, "%lu [0x%llx-0x%llx] %s %d %d\n", block, start,
+			   start + l->block_size - 1,
+			   ssm_block_state_name(ssm_block_state(l, block)),
+			   ssm_layout_block_held(l, block),
+			   test_bit(block - l->first_block, s->memmap));
+	}
+	mutex_unlock(&s->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(blocks);
+
+static void ssm_show_sim_counters(struct seq_file *m, struct ssm *s)
+{
+	struct ssm_sim_stats st;
+
+	if (!ssm_transport_is_sim(s->client.transport))
+		return;
+	ssm_sim_get_stats(s->client.transport, &st);
+	seq_printf(m, "sim_requests %lu\n", st.requests);
+	seq_printf(m, "sim_faults_injected %lu\n", st.faults_injected);
+	seq_printf(m, "sim_canary_checked %lu\n", st.canary_checked);
+	seq_printf(m, "sim_canary_unverified %lu\n", st.canary_unverified);
+	seq_printf(m, "sim_canary_errors %lu\n", st.canary_errors);
+	seq_printf(m, "sim_violations %lu\n", st.violations);
+}
+
+static int counters_show(struct seq_file *m, void *v)
+{
+	struct ssm *s = m->private;
+	struct ssm_layout *l = &s->layout;
+	struct ssm_client *c = &s->client;
+	int i;
+
+	mutex_lock(&s->lock);
+	mutex_lock(&c->lock);
+	for (i = 0; i < SSM_OP_NR; i++)
+		seq_printf(m, "requests_%s %lu\nfailures_%s %lu\n",
+			   ssm_client_op_name(i), c->requests[i],
+			   ssm_client_op_name(i), c->failures[i]);
+	seq_printf(m, "assign_unknown %lu\n", c->unknown);
+	mutex_unlock(&c->lock);
+	for (i = 0; i < SSM_BLOCK_NR_STATES; i++)
+		seq_printf(m, "blocks_%s %lu\n", ssm_block_state_name(i),
+			   l->block_count[i]);
+	for (i = 0; i < SSM_INCR_NR_STATES; i++)
+		seq_printf(m, "increments_%s %lu\n", ssm_incr_state_name(i),
+			   l->incr_count[i]);
+	seq_printf(m, "stale %lu\n", l->stale);
+	seq_printf(m, "vetoes %lu\n", s->vetoes);
+	seq_printf(m, "pins %ld\n", l->pins);
+	mutex_unlock(&s->lock);
+	ssm_show_sim_counters(m, s);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(counters);
+
+static ssize_t fault_read(struct file *file, char __user *ubuf, size_t count,
+			  loff_t *ppos)
+{
+	struct ssm *s = file->private_data;
+	struct ssm_sim_fault fault;
+	char buf[128];
+	int len;
+
+	ssm_sim_get_fault(s->client.transport, &fault);
+	len = ssm_sim_format_fault(&fault, buf, sizeof(buf));
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static ssize_t fault_write(struct file *file, const char __user *ubuf,
+			   size_t count, loff_t *ppos)
+{
+	struct ssm *s = file->private_data;
+	struct ssm_sim_fault fault;
+	char buf[128];
+	int rc;
+
+	if (*ppos || count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	if (strlen(buf) != count)
+		return -EINVAL;		/* embedded NUL */
+	rc = ssm_sim_parse_fault(buf, &fault);
+	if (rc)
+		return rc;
+	ssm_sim_set_fault(s->client.transport, &fault);
+	return count;
+}
+
+static const struct file_operations fault_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = fault_read,
+	.write = fault_write,
+	.llseek = default_llseek,
+};
+
+/**
+ * ssm_debugfs_init() - create the debugfs directory
+ * @s: the module, fully set up
+ *
+ * debugfs is optional: errors are not reported.
+ */
+void ssm_debugfs_init(struct ssm *s)
+{
+	struct dentry *dir, *sim;
+
+	dir = debugfs_create_dir("s390_standby_mem", NULL);
+	s->debugfs = dir;
+	debugfs_create_file("increments", 0444, dir, s, &increments_fops);
+	debugfs_create_file("blocks", 0444, dir, s, &blocks_fops);
+	debugfs_create_file("counters", 0444, dir, s, &counters_fops);
+	if (!ssm_transport_is_sim(s->client.transport))
+		return;
+	sim = debugfs_create_dir("sim", dir);
+	debugfs_create_file("fault", 0600, sim, s, &fault_fops);
+}
+
+/**
+ * ssm_debugfs_exit() - remove the debugfs directory
+ * @s: the module
+ */
+void ssm_debugfs_exit(struct ssm *s)
+{
+	debugfs_remove_recursive(s->debugfs);
+	s->debugfs = NULL;
+}

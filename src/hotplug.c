@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Standby memory blocks in and out of the kernel.
+ *
+ * This is the only file that calls into mm. Blocks are added with
+ * add_memory() into one static memory group (so the kernel's auto-movable
+ * online policy accounts for them) and, where the kernel can, with their
+ * memmap on the block itself (MHP_MEMMAP_ON_MEMORY): onlining then needs no
+ * system memory.
+ *
+ * Lazy mode (6.8 to 6.18): every usable block is added at load, offline and
+ * unassigned (MHP_OFFLINE_INACCESSIBLE). The notifier assigns its
+ * increments on MEM_PREPARE_ONLINE, before the kernel initialises the
+ * memmap on it, and unassigns them on MEM_FINISH_OFFLINE, after the memmap
+ * is torn down.
+ *
+ * Configure mode (every kernel): a block is assigned and then added when
+ * configured, removed and then unassigned when deconfigured; the notifier
+ * only refuses to online a block that is not assigned.
+ *
+ * Locking (see struct ssm): add_memory() and remove_memory() take the
+ * device hotplug lock themselves and our notifier runs under it, so
+ * s->lock is dropped around them; the block is held in ADDING or REMOVING
+ * meanwhile, and s->config_lock keeps other configure/deconfigure/unload
+ * paths away. The module learns a block's online state only from its own
+ * notifier (find_memory_block() is not exported), and relies on
+ * remove_memory() refusing online blocks.
+ */
+#define pr_fmt(fmt) "s390_standby_mem: " fmt
+
+#include <linux/kernel.h>
+#include <linux/bitmap.h>
+#include <linux/errno.h>
+#include <linux/ioport.h>
+#include <linux/ktime.h>
+#include <linux/memory.h>
+#include <linux/memory_hotplug.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/notifier.h>
+#include <linux/printk.h>
+
+#include "compat.h"
+#include "hotplug.h"
+#include "layout.h"
+#include "ssm.h"
+#include "ssm_trace.h"
+
+/*
+ * Run after every other memory notifier: once we have assigned on
+ * prepare-online, nobody after us can veto that event and leave the
+ * assignment behind.
+ */
+#define SSM_NOTIFIER_PRI	-100
+
+/* The trace event decodes these numbers; keep them in step. */
+static_assert(SSM_EV_FINISH_OFFLINE == 7 && SSM_BLOCK_REMOVING == 8);
+
+struct ssm_range {
+	u64 start, end;		/* inclusive end, for printing */
+};
+
+static struct ssm_range ssm_block_range(const struct ssm *s,
+					unsigned long block)
+{
+	u64 start = ssm_block_to_phys(&s->layout, block);
+
+	return (struct ssm_range){ start, start + s->layout.block_size - 1 };
+}
+
+/**
+ * ssm_hotplug_memmap_cost_per_gib() - system memory the memmap of 1 GiB
+ *				       costs when it cannot live on the block
+ *
+ * Return: bytes.
+ */
+u64 ssm_hotplug_memmap_cost_per_gib(void)
+{
+	return (SZ_1G / PAGE_SIZE) * sizeof(struct page);
+}
+
+/**
+ * ssm_hotplug_geometry() - memory block size and where memory may be added
+ * @block_size: memory block size in bytes
+ * @pluggable: physical range add_memory() accepts (with a direct mapping)
+ */
+void ssm_hotplug_geometry(u64 *block_size, struct range *pluggable)
+{
+	*block_size = memory_block_size_bytes();
+	*pluggable = mhp_get_pluggable_range(true);
+}
+
+static mhp_t ssm_add_flags(const struct ssm *s, unsigned long block)
+{
+	mhp_t flags = MHP_NID_IS_MGID;
+
+	if (!test_bit(block - s->layout.first_block, s->memmap))
+		return flags;
+	flags |= MHP_MEMMAP_ON_MEMORY;
+	/* Lazy: the block stays unassigned until prepare-online. */
+	if (ssm_lazy(s))
+		flags |= SSM_MHP_OFFLINE_INACCESSIBLE;
+	return flags;
+}
+
+/* Is the block's range taken by someone else already? */
+static bool ssm_block_busy(const struct ssm *s, unsigned long block)
+{
+	struct ssm_range r = ssm_block_range(s, block);
+
+	return region_intersects(r.start, s->layout.block_size,
+				 IORESOURCE_SYSTEM_RAM, IORES_DESC_NONE) !=
+	       REGION_DISJOINT;
+}
+
+/*
+ * Add one block that is in ADDING, without s->lock (add_memory() takes the
+ * device hotplug lock and may run our notifier). Return add_memory()'s
+ * result; the caller settles the state.
+ */
+static int ssm_add_block(struct ssm *s, unsigned long block, mhp_t flags)
+{
+	struct ssm_range r = ssm_block_range(s, block);
+	u64 t0 = ktime_get_ns();
+	int rc;
+
+	lockdep_assert_not_held(&s->lock);
+	rc = add_memory(s->mgid, r.start, s->layout.block_size, flags);
+	trace_ssm_config(block, r.start, s->layout.block_size, true, rc,
+			 ktime_get_ns() - t0);
+	return rc;
+}
+
+/* Remove one block that is in REMOVING, without s->lock. */
+static int ssm_remove_block(struct ssm *s, unsigned long block, bool online)
+{
+	struct ssm_range r = ssm_block_range(s, block);
+	u64 t0 = ktime_get_ns();
+	int rc;
+
+	lockdep_assert_not_held(&s->lock);
+	/*
+	 * remove_memory() refuses a block that is online (-EBUSY); only the
+	 * unload path asks to offline first.
+	 */
+	if (online)
+		rc = offline_and_remove_memory(r.start, s->layout.block_size);
+	else
+		rc = remove_memory(r.start, s->layout.block_size);
+	trace_ssm_config(block, r.start, s->layout.block_size, false, rc,
+			 ktime_get_ns() - t0);
+	return rc;
+}
+
+static void ssm_log_memmap(const struct ssm *s, unsigned long block,
+			   const char *what)
+{
+	struct ssm_range r = ssm_block_range(s, block);
+	bool memmap = test_bit(block - s->layout.first_block, s->memmap);
+
+	pr_info("memory block %lu [0x%llx-0x%llx]: %s (memmap %s)\n", block,
+		r.start, r.end, what,
+		memmap ? "on the block" : "in system memory");
+}
+
+/**
+ * ssm_hotplug_configure() - assign a standby block, then add it
+ * @s: the module
+ * @block: one of our blocks
+ *
+ * Return: 0 (also when configured already), -EPERM for boot memory,
+ * -EBUSY while it is being deconfigured, or the error of the assignment or
+ * of add_memory(); on error the block is deconfigured and unassigned.
+ */
+int ssm_hotplug_configure(struct ssm *s, unsigned long block)
+{
+	struct ssm_layout *l = &s->layout;
+	struct ssm_range r = ssm_block_range(s, block);
+	enum ssm_block_state state;
+	int rc;
+
+	mutex_lock(&s->config_lock);
+	mutex_lock(&s->lock);
+	state = ssm_block_state(l, block);
+	if (state != SSM_BLOCK_STANDBY) {
+		rc = state == SSM_BLOCK_REMOVING ? -EBUSY : 0;
+		goto out_unlock;
+	}
+	rc = ssm_layout_block_acquire(l, block, &ssm_client_fw_ops, &s->client);
+	if (rc) {
+		pr_warn("memory block %lu [0x%llx-0x%llx]: configure failed: assign: %d\n",
+			block, r.start, r.end, rc);
+		goto out_unlock;
+	}
+	ssm_layout_set_block_state(l, block, SSM_BLOCK_ADDING);
+	mutex_unlock(&s->lock);
+
+	rc = ssm_add_block(s, block, ssm_add_flags(s, block));
+
+	mutex_lock(&s->lock);
+	if (rc) {
+		ssm_layout_set_block_state(l, block, SSM_BLOCK_STANDBY);
+		ssm_layout_block_release(l, block, &ssm_client_fw_ops,
+					 &s->client);
+		pr_warn("memory block %lu [0x%llx-0x%llx]: configure failed: add_memory: %d, assignment rolled back\n",
+			block, r.start, r.end, rc);
+		goto out_unlock;
+	}
+	/* An auto-online inside add_memory() may have moved it on already. */
+	if (ssm_block_state(l, block) == SSM_BLOCK_ADDING)
+		ssm_layout_set_block_state(l, block, SSM_BLOCK_OFFLINE);
+	ssm_log_memmap(s, block, "configured");
+out_unlock:
+	mutex_unlock(&s->lock);
+	mutex_unlock(&s->config_lock);
+	return rc;
+}
+
+/*
+ * Remove an offline block and give its increments back; caller holds
+ * config_lock and s->lock, the block is in OFFLINE (or ONLINE when
+ * unloading). Drops and retakes s->lock.
+ */
+static int ssm_remove_and_release(struct ssm *s, unsigned long block)
+{
+	struct ssm_layout *l = &s->layout;
+	struct ssm_range r = ssm_block_range(s, block);
+	enum ssm_block_state prev = ssm_block_state(l, block);
+	int rc;
+
+	ssm_layout_set_block_state(l, block, SSM_BLOCK_REMOVING);
+	mutex_unlock(&s->lock);
+
+	rc = ssm_remove_block(s, block, prev == SSM_BLOCK_ONLINE);
+
+	mutex_lock(&s->lock);
+	if (rc) {
+		ssm_layout_set_block_state(l, block, prev);
+		pr_warn("memory block %lu [0x%llx-0x%llx]: remove failed: %d, block kept\n",
+			block, r.start, r.end, rc);
+		return rc;
+	}
+	if (prev == SSM_BLOCK_ONLINE) {
+		/* Offlined while REMOVING: the notifier left the pin to us. */
+		l->pins--;
+		module_put(THIS_MODULE);
+	}
+	ssm_layout_set_block_state(l, block, SSM_BLOCK_STANDBY);
+	rc = ssm_layout_block_release(l, block, &ssm_client_fw_ops, &s->client);
+	if (rc)
+		pr_warn("memory block %lu [0x%llx-0x%llx]: removed, but unassign failed: %d; retried later\n",
+			block, r.start, r.end, rc);
+	return rc;
+}
+
+/**
+ * ssm_hotplug_deconfigure() - remove an offline block, then unassign it
+ * @s: the module
+ * @block: one of our blocks
+ *
+ * Return: 0 (also when deconfigured already), -EBUSY unless the block is
+ * configured and offline, or the error of remove_memory() (block kept) or
+ * of the unassign (block removed, increments kept assigned and retried).
+ */
+int ssm_hotplug_deconfigure(struct ssm *s, unsigned long block)
+{
+	struct ssm_layout *l = &s->layout;
+	enum ssm_block_state state;
+	int rc;
+
+	mutex_lock(&s->config_lock);
+	mutex_lock(&s->lock);
+	state = ssm_block_state(l, block);
+	if (state == SSM_BLOCK_STANDBY)
+		rc = 0;
+	else if (state != SSM_BLOCK_OFFLINE)
+		rc = -EBUSY;
+	else
+		rc = ssm_remove_and_release(s, block);
+	if (!rc && state == SSM_BLOCK_OFFLINE)
+		ssm_log_memmap(s, block, "deconfigured");
+	mutex_unlock(&s->lock);
+	mutex_unlock(&s->config_lock);
+	return rc;
+}
+
+/**
+ * ssm_hotplug_set_memmap() - choose where a block's memmap goes
+ * @s: the module
+ * @block: one of our blocks
+ * @on: on the block itself
+ *
+ * Return: 0, -EOPNOTSUPP if the kernel cannot put it there, -EBUSY unless
+ * the block is deconfigured.
+ */
+int ssm_hotplug_set_memmap(struct ssm *s, unsigned long block, bool on)
+{
+	int rc = 0;
+
+	if (on && !ssm_compat_memmap_on_memory())
+		return -EOPNOTSUPP;
+	mutex_lock(&s->config_lock);
+	mutex_lock(&s->lock);
+	if (ssm_block_state(&s->layout, block) != SSM_BLOCK_STANDBY)
+		rc = -EBUSY;
+	else
+		assign_bit(block - s->layout.first_block, s->memmap, on);
+	mutex_unlock(&s->lock);
+	mutex_unlock(&s->config_lock);
+	return rc;
+}
+
+/**
+ * ssm_hotplug_add_all() - lazy mode: add every usable block, unassigned
+ * @s: the module
+ *
+ * A block that cannot be added (its range is busy, add_memory() fails)
+ * stays standby and unused; the load goes on.
+ */
+void ssm_hotplug_add_all(struct ssm *s)
+{
+	struct ssm_layout *l = &s->layout;
+	unsigned long block;
+	int rc;
+
+	mutex_lock(&s->config_lock);
+	for (block = l->first_block; block < ssm_last_block(l); block++) {
+		struct ssm_range r = ssm_block_range(s, block);
+
+		mutex_lock(&s->lock);
+		if (ssm_block_state(l, block) != SSM_BLOCK_STANDBY) {
+			mutex_unlock(&s->lock);
+			continue;
+		}
+		ssm_layout_set_block_state(l, block, SSM_BLOCK_ADDING);
+		mutex_unlock(&s->lock);
+
+		rc = ssm_block_busy(s, block) ? -EBUSY :
+			ssm_add_block(s, block, ssm_add_flags(s, block));
+
+		mutex_lock(&s->lock);
+		if (rc) {
+			ssm_layout_set_block_state(l, block, SSM_BLOCK_STANDBY);
+			pr_warn("memory block %lu [0x%llx-0x%llx]: not added: %d\n",
+				block, r.start, r.end, rc);
+		} else if (ssm_block_state(l, block) == SSM_BLOCK_ADDING) {
+			ssm_layout_set_block_state(l, block, SSM_BLOCK_OFFLINE);
+		}
+		mutex_unlock(&s->lock);
+	}
+	mutex_unlock(&s->config_lock);
+}
+
+static void ssm_notify_log(struct ssm *s, unsigned long block,
+			   enum ssm_event ev, enum ssm_block_state old,
+			   enum ssm_block_state new, int rc)
+{
+	struct ssm_range r = ssm_block_range(s, block);
+
+	if (rc) {
+		pr_warn("memory block %lu [0x%llx-0x%llx]: online refused on %s: %d\n",
+			block, r.start, r.end, ssm_event_name(ev), rc);
+		return;
+	}
+	if (old == new)
+		return;
+	if (new == SSM_BLOCK_ONLINE || (new == SSM_BLOCK_OFFLINE &&
+					old != SSM_BLOCK_ADDING))
+		pr_info("memory block %lu [0x%llx-0x%llx]: %s\n", block,
+			r.start, r.end, ssm_block_state_name(new));
+}
+
+static int ssm_mem_notifier(struct notifier_block *nb, unsigned long action,
+			    void *data)
+{
+	struct ssm *s = container_of(nb, struct ssm, nb);
+	struct ssm_layout *l = &s->layout;
+	enum ssm_block_state old, new;
+	unsigned long block;
+	enum ssm_event ev;
+	u64 phys, t0;
+	long pins;
+	int rc;
+
+	if (!ssm_compat_mem_event(action, &ev))
+		return NOTIFY_DONE;
+	phys = PFN_PHYS(ssm_compat_notify_first_pfn(data));
+
+	t0 = ktime_get_ns();
+	mutex_lock(&s->lock);
+	if (!ssm_layout_phys_to_block(l, phys, &block) ||
+	    !ssm_block_is_ours(l, block)) {
+		mutex_unlock(&s->lock);
+		return NOTIFY_DONE;
+	}
+	old = ssm_block_state(l, block);
+	pins = l->pins;
+	rc = ssm_layout_block_event(l, block, ev, &ssm_client_fw_ops,
+				    &s->client);
+	new = ssm_block_state(l, block);
+	if (rc)
+		s->vetoes++;
+	/* One module reference per online block: no unload under it. */
+	if (l->pins > pins)
+		__module_get(THIS_MODULE);
+	else if (l->pins < pins)
+		module_put(THIS_MODULE);
+	mutex_unlock(&s->lock);
+
+	trace_ssm_notify(block, ssm_block_to_phys(l, block), l->block_size, ev,
+			 new, rc, ktime_get_ns() - t0);
+	ssm_notify_log(s, block, ev, old, new, rc);
+	return notifier_from_errno(rc);
+}
+
+/**
+ * ssm_hotplug_init() - memory group and notifier
+ * @s: the module, with its layout finalised
+ *
+ * Return: 0 or a negative errno (nothing left registered).
+ */
+int ssm_hotplug_init(struct ssm *s)
+{
+	struct ssm_layout *l = &s->layout;
+	unsigned long pages;
+	int rc;
+
+	s->mgid = -1;
+	s->memmap = bitmap_zalloc(max(l->nr_blocks, 1UL), GFP_KERNEL);
+	if (!s->memmap)
+		return -ENOMEM;
+	if (s->memmap_default)
+		bitmap_fill(s->memmap, l->nr_blocks);
+
+	pages = ssm_layout_our_blocks(l) * (l->block_size >> PAGE_SHIFT);
+	rc = memory_group_register_static(0, max(pages, 1UL));
+	if (rc < 0)
+		goto out_free;
+	s->mgid = rc;
+
+	s->nb.notifier_call = ssm_mem_notifier;
+	s->nb.priority = SSM_NOTIFIER_PRI;
+	rc = register_memory_notifier(&s->nb);
+	if (rc)
+		goto out_group;
+	s->nb_registered = true;
+	return 0;
+
+out_group:
+	memory_group_unregister(s->mgid);
+	s->mgid = -1;
+out_free:
+	bitmap_free(s->memmap);
+	s->memmap = NULL;
+	return rc;
+}
+
+/* Unload: remove every block we added and give all increments back. */
+static void ssm_hotplug_remove_all(struct ssm *s)
+{
+	struct ssm_layout *l = &s->layout;
+	enum ssm_block_state state;
+	unsigned long block;
+
+	mutex_lock(&s->config_lock);
+	mutex_lock(&s->lock);
+	l->closing = true;	/* the notifier refuses to online from now */
+	for (block = l->first_block; block < ssm_last_block(l); block++) {
+		state = ssm_block_state(l, block);
+		/*
+		 * Online blocks pin the module, so only an online that
+		 * raced with the start of unload can be found here.
+		 */
+		if (state == SSM_BLOCK_OFFLINE || state == SSM_BLOCK_ONLINE)
+			ssm_remove_and_release(s, block);
+		else if (state == SSM_BLOCK_STANDBY)
+			ssm_layout_block_release(l, block, &ssm_client_fw_ops,
+						 &s->client);
+	}
+	if (ssm_layout_flush_stale(l, &ssm_client_fw_ops, &s->client))
+		pr_warn("%lu increments could not be unassigned\n", l->stale);
+	mutex_unlock(&s->lock);
+	mutex_unlock(&s->config_lock);
+}
+
+/**
+ * ssm_hotplug_exit() - undo ssm_hotplug_init() and every block we added
+ * @s: the module
+ */
+void ssm_hotplug_exit(struct ssm *s)
+{
+	int rc;
+
+	if (!s->memmap)
+		return;
+	ssm_hotplug_remove_all(s);
+	if (s->nb_registered)
+		unregister_memory_notifier(&s->nb);
+	s->nb_registered = false;
+	if (s->mgid >= 0) {
+		rc = memory_group_unregister(s->mgid);
+		if (rc)
+			pr_warn("memory group still in use: %d\n", rc);
+	}
+	s->mgid = -1;
+	bitmap_free(s->memmap);
+	s->memmap = NULL;
+}

@@ -1,0 +1,616 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The increment model of s390_standby_mem.
+ *
+ * Firmware hands out storage in increments (rn 1..rnmax, rzm bytes each);
+ * Linux hotplugs memory blocks (block_size bytes, block = phys / block_size).
+ * Both sizes are powers of two, so either one increment spans several
+ * blocks (rzm > block_size), or a block holds several increments (z/VM:
+ * 1 MiB increments, 128 or 256 per block), or they match.
+ *
+ * A block holds all of its increments assigned while it may be touched.
+ * Increments are reference counted per holding block, so when one increment
+ * spans several blocks, offlining one block never unassigns memory another
+ * online block still uses.
+ *
+ * Everything here is pure logic over arrays indexed by rn and by block: O(1)
+ * lookups, no mm calls, no locking (the caller serialises), so KUnit drives
+ * it with fabricated layouts and fake firmware operations.
+ *
+ * The single setters ssm_layout_set_incr_state() and
+ * ssm_layout_set_block_state() keep a count per state; every transition
+ * goes through them.
+ */
+#define pr_fmt(fmt) "s390_standby_mem: " fmt
+
+#include <linux/kernel.h>
+#include <linux/bitmap.h>
+#include <linux/bits.h>
+#include <linux/bug.h>
+#include <linux/errno.h>
+#include <linux/log2.h>
+#include <linux/math.h>
+#include <linux/minmax.h>
+#include <linux/printk.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+
+#include "layout.h"
+
+/* Bounds that keep every array small and every product below 2^64. */
+#define SSM_LAYOUT_MAX_RN	65535
+#define SSM_LAYOUT_MAX_RZM	BIT_ULL(40)
+#define SSM_LAYOUT_MAX_BLOCKS	BIT(22)
+
+static const char * const ssm_incr_state_names[] = {
+	[SSM_INCR_FOREIGN] = "foreign",
+	[SSM_INCR_STANDBY] = "standby",
+	[SSM_INCR_ASSIGNED] = "assigned",
+};
+
+static const char * const ssm_block_state_names[] = {
+	[SSM_BLOCK_UNUSABLE] = "unusable",
+	[SSM_BLOCK_BOOT] = "boot",
+	[SSM_BLOCK_STANDBY] = "standby",
+	[SSM_BLOCK_ADDING] = "adding",
+	[SSM_BLOCK_OFFLINE] = "offline",
+	[SSM_BLOCK_ONLINING] = "onlining",
+	[SSM_BLOCK_ONLINE] = "online",
+	[SSM_BLOCK_OFFLINING] = "offlining",
+	[SSM_BLOCK_REMOVING] = "removing",
+};
+
+static const char * const ssm_event_names[] = {
+	[SSM_EV_PREPARE_ONLINE] = "prepare-online",
+	[SSM_EV_GOING_ONLINE] = "going-online",
+	[SSM_EV_ONLINE] = "online",
+	[SSM_EV_CANCEL_ONLINE] = "cancel-online",
+	[SSM_EV_GOING_OFFLINE] = "going-offline",
+	[SSM_EV_OFFLINE] = "offline",
+	[SSM_EV_CANCEL_OFFLINE] = "cancel-offline",
+	[SSM_EV_FINISH_OFFLINE] = "finish-offline",
+};
+
+static_assert(ARRAY_SIZE(ssm_incr_state_names) == SSM_INCR_NR_STATES);
+static_assert(ARRAY_SIZE(ssm_block_state_names) == SSM_BLOCK_NR_STATES);
+static_assert(ARRAY_SIZE(ssm_event_names) == SSM_EV_NR);
+
+const char *ssm_incr_state_name(enum ssm_incr_state state)
+{
+	return state < SSM_INCR_NR_STATES ? ssm_incr_state_names[state] : "?";
+}
+
+const char *ssm_block_state_name(enum ssm_block_state state)
+{
+	return state < SSM_BLOCK_NR_STATES ? ssm_block_state_names[state] : "?";
+}
+
+const char *ssm_event_name(enum ssm_event ev)
+{
+	return ev < SSM_EV_NR ? ssm_event_names[ev] : "?";
+}
+
+static void ssm_layout_set_incr_state(struct ssm_layout *l, u32 rn,
+				      enum ssm_incr_state state)
+{
+	l->incr_count[l->incr_state[rn]]--;
+	l->incr_state[rn] = state;
+	l->incr_count[state]++;
+}
+
+/**
+ * ssm_layout_set_block_state() - the one place a block changes state
+ * @l: layout
+ * @block: block index, within the layout
+ * @state: new state
+ */
+void ssm_layout_set_block_state(struct ssm_layout *l, unsigned long block,
+				enum ssm_block_state state)
+{
+	u8 *slot = &l->block_state[block - l->first_block];
+
+	l->block_count[*slot]--;
+	*slot = state;
+	l->block_count[state]++;
+}
+
+/**
+ * ssm_layout_init() - set up an empty model: every increment standby
+ * @l: layout to fill in
+ * @rzm: increment size in bytes, a power of two of at least 1 MiB
+ * @rnmax: highest increment number, 1..65535
+ * @block_size: memory block size in bytes, a power of two
+ * @pluggable: the physical range memory may be added in
+ *
+ * Blocks are tracked from the first block of @pluggable to the last block
+ * that lies entirely below rnmax * rzm.
+ *
+ * Return: 0, -EINVAL for impossible geometry, -ENOMEM.
+ */
+int ssm_layout_init(struct ssm_layout *l, u64 rzm, u32 rnmax, u64 block_size,
+		    const struct range *pluggable)
+{
+	u64 storage_end, end;
+	unsigned long first, last;
+
+	memset(l, 0, sizeof(*l));
+	if (rzm < SZ_1M || rzm > SSM_LAYOUT_MAX_RZM || !is_power_of_2(rzm))
+		return -EINVAL;
+	if (!rnmax || rnmax > SSM_LAYOUT_MAX_RN)
+		return -EINVAL;
+	if (!block_size || !is_power_of_2(block_size) ||
+	    pluggable->end < pluggable->start)
+		return -EINVAL;
+
+	storage_end = (u64)rnmax * rzm;
+	end = min_t(u64, storage_end, pluggable->end + 1);
+	first = DIV_ROUND_UP_ULL(pluggable->start, block_size);
+	last = div64_u64(end, block_size);
+	if (last > first && last - first > SSM_LAYOUT_MAX_BLOCKS)
+		return -EINVAL;
+
+	l->rzm = rzm;
+	l->rnmax = rnmax;
+	l->block_size = block_size;
+	l->pluggable = *pluggable;
+	l->first_block = first;
+	l->nr_blocks = last > first ? last - first : 0;
+
+	l->incr_state = kvcalloc(rnmax + 1, sizeof(*l->incr_state), GFP_KERNEL);
+	l->incr_refs = kvcalloc(rnmax + 1, sizeof(*l->incr_refs), GFP_KERNEL);
+	l->incr_elem = kvcalloc(rnmax + 1, sizeof(*l->incr_elem), GFP_KERNEL);
+	l->block_state = kvcalloc(max(l->nr_blocks, 1UL),
+				  sizeof(*l->block_state), GFP_KERNEL);
+	l->block_held = bitmap_zalloc(max(l->nr_blocks, 1UL), GFP_KERNEL);
+	if (!l->incr_state || !l->incr_refs || !l->incr_elem ||
+	    !l->block_state || !l->block_held) {
+		ssm_layout_destroy(l);
+		return -ENOMEM;
+	}
+
+	/* Every increment firmware does not report assigned is standby. */
+	memset(l->incr_state + 1, SSM_INCR_STANDBY, rnmax);
+	l->incr_state[0] = SSM_INCR_FOREIGN;
+	l->incr_count[SSM_INCR_STANDBY] = rnmax;
+	/* Until finalised, every block is unusable. */
+	l->block_count[SSM_BLOCK_UNUSABLE] = l->nr_blocks;
+	return 0;
+}
+
+/**
+ * ssm_layout_destroy() - free what ssm_layout_init() allocated
+ * @l: layout
+ */
+void ssm_layout_destroy(struct ssm_layout *l)
+{
+	kvfree(l->incr_state);
+	kvfree(l->incr_refs);
+	kvfree(l->incr_elem);
+	kvfree(l->block_state);
+	bitmap_free(l->block_held);
+	l->incr_state = NULL;
+	l->incr_refs = NULL;
+	l->incr_elem = NULL;
+	l->block_state = NULL;
+	l->block_held = NULL;
+}
+
+/**
+ * ssm_layout_set_foreign() - record an increment firmware reports assigned
+ * @l: layout, not yet finalised
+ * @rn: increment number
+ *
+ * Return: 0, -EINVAL if @rn is out of range.
+ */
+int ssm_layout_set_foreign(struct ssm_layout *l, u32 rn)
+{
+	if (!rn || rn > l->rnmax)
+		return -EINVAL;
+	if (l->incr_state[rn] == SSM_INCR_STANDBY)
+		ssm_layout_set_incr_state(l, rn, SSM_INCR_FOREIGN);
+	return 0;
+}
+
+/**
+ * ssm_layout_set_elem() - record the storage element of an increment
+ * @l: layout
+ * @rn: increment number, 1..rnmax
+ * @id: storage element id
+ */
+void ssm_layout_set_elem(struct ssm_layout *l, u32 rn, u8 id)
+{
+	if (rn && rn <= l->rnmax)
+		l->incr_elem[rn] = id;
+}
+
+/**
+ * ssm_layout_mark_stale() - record an increment left assigned by nobody
+ * @l: layout
+ * @rn: increment number, 1..rnmax, not foreign
+ *
+ * Used when attaching a storage element assigned an increment and
+ * unassigning it again failed.
+ */
+void ssm_layout_mark_stale(struct ssm_layout *l, u32 rn)
+{
+	if (!rn || rn > l->rnmax || l->incr_state[rn] != SSM_INCR_STANDBY)
+		return;
+	ssm_layout_set_incr_state(l, rn, SSM_INCR_ASSIGNED);
+	l->stale++;
+}
+
+/**
+ * ssm_layout_block_rns() - the increments a block covers
+ * @l: layout
+ * @block: block index within the layout
+ * @first_rn: first increment number
+ * @last_rn: last increment number (inclusive)
+ */
+void ssm_layout_block_rns(const struct ssm_layout *l, unsigned long block,
+			  u32 *first_rn, u32 *last_rn)
+{
+	u64 start = ssm_block_to_phys(l, block);
+	unsigned int shift = ilog2(l->rzm);
+
+	*first_rn = (start >> shift) + 1;
+	*last_rn = ((start + l->block_size - 1) >> shift) + 1;
+}
+
+/**
+ * ssm_layout_phys_to_block() - the tracked block holding an address
+ * @l: layout
+ * @phys: physical address
+ * @block: block index on success
+ *
+ * Return: true if @phys lies in a block the layout tracks.
+ */
+bool ssm_layout_phys_to_block(const struct ssm_layout *l, u64 phys,
+			      unsigned long *block)
+{
+	u64 b = div64_u64(phys, l->block_size);
+
+	if (b < l->first_block || b >= ssm_last_block(l))
+		return false;
+	*block = b;
+	return true;
+}
+
+static enum ssm_block_state ssm_layout_classify(const struct ssm_layout *l,
+						unsigned long block)
+{
+	unsigned long standby = 0, foreign = 0;
+	u32 rn, first, last;
+
+	ssm_layout_block_rns(l, block, &first, &last);
+	for (rn = first; rn <= last; rn++) {
+		if (l->incr_state[rn] == SSM_INCR_STANDBY)
+			standby++;
+		else if (l->incr_state[rn] == SSM_INCR_FOREIGN)
+			foreign++;
+	}
+	if (standby == last - first + 1)
+		return SSM_BLOCK_STANDBY;
+	if (foreign == last - first + 1)
+		return SSM_BLOCK_BOOT;
+	return SSM_BLOCK_UNUSABLE;
+}
+
+/**
+ * ssm_layout_finalize() - derive the block states from the increments
+ * @l: layout with every foreign increment recorded
+ *
+ * A block is ours (standby) only when every increment in it is standby
+ * memory; blocks mixing boot and standby increments are unusable, as are
+ * blocks outside the pluggable range (not tracked at all).
+ */
+void ssm_layout_finalize(struct ssm_layout *l)
+{
+	unsigned long block;
+
+	for (block = l->first_block; block < ssm_last_block(l); block++)
+		ssm_layout_set_block_state(l, block,
+					   ssm_layout_classify(l, block));
+}
+
+/**
+ * ssm_layout_next_run() - next run of contiguous standby increments
+ * @l: finalised layout
+ * @rn: in: first increment to look at (start with 1); out: next to look at
+ * @run: the run, with its block-aligned pluggable part
+ *
+ * Return: false when there is no further run.
+ */
+bool ssm_layout_next_run(const struct ssm_layout *l, u32 *rn,
+			 struct ssm_run *run)
+{
+	u64 start, end, ustart, uend, pstart, pend;
+	u32 first = *rn, last;
+
+	while (first <= l->rnmax && l->incr_state[first] == SSM_INCR_FOREIGN)
+		first++;
+	if (first > l->rnmax)
+		return false;
+	last = first;
+	while (last < l->rnmax && l->incr_state[last + 1] != SSM_INCR_FOREIGN)
+		last++;
+	*rn = last + 1;
+
+	start = ssm_rn_to_phys(l, first);
+	end = start + (u64)(last - first + 1) * l->rzm;
+	pstart = round_up(l->pluggable.start, l->block_size);
+	pend = round_down(l->pluggable.end + 1, l->block_size);
+	ustart = max(round_up(start, l->block_size), pstart);
+	uend = min(round_down(end, l->block_size), pend);
+
+	run->first_rn = first;
+	run->nr = last - first + 1;
+	run->start = start;
+	run->size = end - start;
+	run->usable_start = ustart;
+	run->usable_size = uend > ustart ? uend - ustart : 0;
+	return true;
+}
+
+/**
+ * ssm_layout_our_blocks() - number of blocks that are ours
+ * @l: finalised layout
+ *
+ * Return: blocks in any state from standby on.
+ */
+unsigned long ssm_layout_our_blocks(const struct ssm_layout *l)
+{
+	return l->nr_blocks - l->block_count[SSM_BLOCK_UNUSABLE] -
+	       l->block_count[SSM_BLOCK_BOOT];
+}
+
+/**
+ * ssm_layout_block_held() - does the block hold its increments assigned?
+ * @l: layout
+ * @block: block index within the layout
+ *
+ * Return: true between a successful acquire and the release.
+ */
+bool ssm_layout_block_held(const struct ssm_layout *l, unsigned long block)
+{
+	return test_bit(block - l->first_block, l->block_held);
+}
+
+/**
+ * ssm_layout_block_assigned() - is every increment of the block assigned?
+ * @l: layout
+ * @block: block index within the layout
+ *
+ * Return: true if all increments of @block are assigned by us.
+ */
+bool ssm_layout_block_assigned(const struct ssm_layout *l, unsigned long block)
+{
+	u32 rn, first, last;
+
+	ssm_layout_block_rns(l, block, &first, &last);
+	for (rn = first; rn <= last; rn++)
+		if (l->incr_state[rn] != SSM_INCR_ASSIGNED)
+			return false;
+	return true;
+}
+
+/* Drop one hold on an increment; unassign it when the last hold goes. */
+static int ssm_layout_put_incr(struct ssm_layout *l, u32 rn,
+			       const struct ssm_fw_ops *ops, void *ctx)
+{
+	int rc;
+
+	if (WARN_ON_ONCE(!l->incr_refs[rn]))
+		return -EINVAL;
+	if (--l->incr_refs[rn])
+		return 0;
+	rc = ops->unassign(ctx, rn);
+	if (rc) {
+		/* Firmware still has it assigned: stale, retried later. */
+		l->stale++;
+		return rc;
+	}
+	ssm_layout_set_incr_state(l, rn, SSM_INCR_STANDBY);
+	return 0;
+}
+
+/**
+ * ssm_layout_block_acquire() - assign every increment of a block
+ * @l: layout
+ * @block: one of our blocks
+ * @ops: firmware operations
+ * @ctx: their context
+ *
+ * Increments another block already holds, and stale ones, are assigned
+ * already; the others are assigned through @ops. If one assignment fails,
+ * those assigned by this call are unassigned again and nothing is held.
+ * Holding is idempotent.
+ *
+ * Return: 0, or the error of the failing assignment.
+ */
+int ssm_layout_block_acquire(struct ssm_layout *l, unsigned long block,
+			     const struct ssm_fw_ops *ops, void *ctx)
+{
+	u32 rn, first, last;
+	int rc = 0;
+
+	if (ssm_layout_block_held(l, block))
+		return 0;
+	ssm_layout_block_rns(l, block, &first, &last);
+	for (rn = first; rn <= last; rn++) {
+		if (l->incr_state[rn] == SSM_INCR_ASSIGNED) {
+			if (!l->incr_refs[rn])
+				l->stale--;	/* held again: no longer stale */
+		} else {
+			rc = ops->assign(ctx, rn);
+			if (rc)
+				break;
+			ssm_layout_set_incr_state(l, rn, SSM_INCR_ASSIGNED);
+		}
+		l->incr_refs[rn]++;
+	}
+	if (!rc) {
+		set_bit(block - l->first_block, l->block_held);
+		return 0;
+	}
+	/* Roll back in reverse: drop the holds this call took. */
+	while (rn-- > first)
+		ssm_layout_put_incr(l, rn, ops, ctx);
+	return rc;
+}
+
+/**
+ * ssm_layout_block_release() - drop a block's hold on its increments
+ * @l: layout
+ * @block: one of our blocks
+ * @ops: firmware operations
+ * @ctx: their context
+ *
+ * Increments no other block holds are unassigned. One that fails to
+ * unassign stays assigned (stale) and is retried by ssm_layout_flush_stale().
+ *
+ * Return: 0, or the first unassign error. The hold is dropped either way.
+ */
+int ssm_layout_block_release(struct ssm_layout *l, unsigned long block,
+			     const struct ssm_fw_ops *ops, void *ctx)
+{
+	u32 rn, first, last;
+	int rc = 0, err;
+
+	if (!ssm_layout_block_held(l, block))
+		return 0;
+	clear_bit(block - l->first_block, l->block_held);
+	ssm_layout_block_rns(l, block, &first, &last);
+	for (rn = first; rn <= last; rn++) {
+		err = ssm_layout_put_incr(l, rn, ops, ctx);
+		if (err && !rc)
+			rc = err;
+	}
+	return rc;
+}
+
+/**
+ * ssm_layout_flush_stale() - retry unassigning increments nobody holds
+ * @l: layout
+ * @ops: firmware operations
+ * @ctx: their context
+ *
+ * Return: 0 when none is left stale, else the last error.
+ */
+int ssm_layout_flush_stale(struct ssm_layout *l, const struct ssm_fw_ops *ops,
+			   void *ctx)
+{
+	int rc = 0, err;
+	u32 rn;
+
+	for (rn = 1; rn <= l->rnmax && l->stale; rn++) {
+		if (l->incr_state[rn] != SSM_INCR_ASSIGNED || l->incr_refs[rn])
+			continue;
+		err = ops->unassign(ctx, rn);
+		if (err) {
+			rc = err;
+			continue;
+		}
+		l->stale--;
+		ssm_layout_set_incr_state(l, rn, SSM_INCR_STANDBY);
+	}
+	return rc;
+}
+
+/* Onlining may start from OFFLINE, or from ADDING when the kernel onlines
+ * a block inside add_memory() (auto-online policy).
+ */
+static int ssm_layout_may_online(struct ssm_layout *l, unsigned long block)
+{
+	enum ssm_block_state state = ssm_block_state(l, block);
+
+	if (l->closing || state == SSM_BLOCK_REMOVING)
+		return -EBUSY;
+	if (state != SSM_BLOCK_OFFLINE && state != SSM_BLOCK_ADDING)
+		return -EINVAL;
+	return 0;
+}
+
+static int ssm_layout_start_online(struct ssm_layout *l, unsigned long block,
+				   const struct ssm_fw_ops *ops, void *ctx)
+{
+	int rc;
+
+	rc = ssm_layout_may_online(l, block);
+	if (rc)
+		return rc;
+	if (l->lazy)
+		rc = ssm_layout_block_acquire(l, block, ops, ctx);
+	else if (!ssm_layout_block_assigned(l, block))
+		rc = -EPERM;	/* configure first */
+	if (rc)
+		return rc;
+	ssm_layout_set_block_state(l, block, SSM_BLOCK_ONLINING);
+	return 0;
+}
+
+/**
+ * ssm_layout_block_event() - the memory notifier's decision for our block
+ * @l: layout
+ * @block: one of our blocks
+ * @ev: the event
+ * @ops: firmware operations
+ * @ctx: their context
+ *
+ * Lazy mode assigns on prepare-online (or going-online where the kernel has
+ * no prepare-online) and unassigns on finish-offline; configure mode only
+ * refuses to online a block whose increments are not all assigned. The
+ * events may arrive without their predecessor when another notifier vetoed
+ * first, so every transition checks where it comes from. ONLINE and
+ * OFFLINE change l->pins: one pin per online block.
+ *
+ * Return: 0, or a negative errno that vetoes (prepare/going-online only).
+ */
+int ssm_layout_block_event(struct ssm_layout *l, unsigned long block,
+			   enum ssm_event ev, const struct ssm_fw_ops *ops,
+			   void *ctx)
+{
+	enum ssm_block_state state = ssm_block_state(l, block);
+
+	switch (ev) {
+	case SSM_EV_PREPARE_ONLINE:
+		return ssm_layout_start_online(l, block, ops, ctx);
+	case SSM_EV_GOING_ONLINE:
+		if (state == SSM_BLOCK_ONLINING)
+			return 0;	/* prepared already */
+		return ssm_layout_start_online(l, block, ops, ctx);
+	case SSM_EV_ONLINE:
+		if (state != SSM_BLOCK_ONLINE) {
+			ssm_layout_set_block_state(l, block, SSM_BLOCK_ONLINE);
+			l->pins++;
+		}
+		return 0;
+	case SSM_EV_CANCEL_ONLINE:
+		/* Lazy mode releases on the finish-offline that follows. */
+		if (state == SSM_BLOCK_ONLINING)
+			ssm_layout_set_block_state(l, block, SSM_BLOCK_OFFLINE);
+		return 0;
+	case SSM_EV_GOING_OFFLINE:
+		if (state == SSM_BLOCK_ONLINE)
+			ssm_layout_set_block_state(l, block, SSM_BLOCK_OFFLINING);
+		return 0;
+	case SSM_EV_OFFLINE:
+		if (state == SSM_BLOCK_OFFLINING || state == SSM_BLOCK_ONLINE) {
+			ssm_layout_set_block_state(l, block, SSM_BLOCK_OFFLINE);
+			l->pins--;
+		}
+		return 0;
+	case SSM_EV_CANCEL_OFFLINE:
+		if (state == SSM_BLOCK_OFFLINING)
+			ssm_layout_set_block_state(l, block, SSM_BLOCK_ONLINE);
+		return 0;
+	case SSM_EV_FINISH_OFFLINE:
+		/* Also ends an online that failed after prepare-online. */
+		if (state == SSM_BLOCK_ONLINING)
+			ssm_layout_set_block_state(l, block, SSM_BLOCK_OFFLINE);
+		if (l->lazy)
+			ssm_layout_block_release(l, block, ops, ctx);
+		return 0;
+	default:
+		return 0;
+	}
+}

@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * s390_standby_mem: IBM Z standby memory, online on demand, with its memmap
+ * on the memory itself.
+ *
+ * Load: check the parameters, open the firmware transport, read the
+ * increment size and which increments are standby, attach storage
+ * elements, build the increment model, register the memory group and
+ * notifier, then (lazy mode) add every usable block or (configure mode)
+ * offer /sys/firmware/memory. Unload is the mirror image and gives every
+ * increment back to firmware.
+ */
+#define pr_fmt(fmt) "s390_standby_mem: " fmt
+
+#include <linux/kernel.h>
+#include <linux/ctype.h>
+#include <linux/err.h>
+#include <linux/init.h>
+#include <linux/log2.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/printk.h>
+#include <linux/sizes.h>
+#include <linux/string.h>
+
+#include "compat.h"
+#include "debugfs.h"
+#include "hotplug.h"
+#include "layout.h"
+#include "sclp_client.h"
+#include "sclp_hw.h"
+#include "sclp_sim.h"
+#include "ssm.h"
+#include "sysfs.h"
+
+#define CREATE_TRACE_POINTS
+#include "ssm_trace.h"
+
+#define SSM_VERSION		"0.1.0"
+#define SSM_DEFAULT_SIM_RZM	SZ_256M
+#define SSM_MIN_RZM		SZ_1M
+#define SSM_MAX_RZM		(16ULL * SZ_1G)
+
+static char *backend = "sclp";
+module_param(backend, charp, 0444);
+MODULE_PARM_DESC(backend,
+		 "Firmware transport: sclp (real SCLP firmware, default) or sim (simulated firmware over RAM above mem=, for testing)");
+
+static char *increment_size;
+module_param(increment_size, charp, 0444);
+MODULE_PARM_DESC(increment_size,
+		 "Storage increment size, a power of two from 1M to 16G (memparse syntax: 256M, 2G). backend=sim: the simulated size (default 256M); backend=sclp: must match firmware if given");
+
+static char *mode = "auto";
+module_param(mode, charp, 0444);
+MODULE_PARM_DESC(mode,
+		 "auto (default: lazy where the kernel supports it), lazy (add all blocks offline, assign on online; kernels 6.8-6.18) or configure (/sys/firmware/memory/memoryN/config)");
+
+static char *sim_fault;
+module_param(sim_fault, charp, 0444);
+MODULE_PARM_DESC(sim_fault,
+		 "Testing, backend=sim only: fault to inject from load on, <op>,<mode>[,count=N][,skip=N][,rn=N][,response=N] (see README)");
+
+static struct ssm ssm;
+
+struct ssm_params {
+	bool sim;
+	u64 rzm;			/* 0: as firmware says */
+	enum ssm_mode mode;
+	struct ssm_sim_fault fault;
+};
+
+static int ssm_param_invalid(const char *name, const char *value,
+			     const char *allowed)
+{
+	pr_err("%s=%.64s invalid: %s\n", name, value, allowed);
+	return -EINVAL;
+}
+
+static int ssm_parse_rzm(const char *str, u64 *rzm)
+{
+	char *end;
+	u64 val;
+
+	if (!*str || !isdigit(*str))
+		return -EINVAL;
+	val = memparse(str, &end);
+	if (*end || val < SSM_MIN_RZM || val > SSM_MAX_RZM ||
+	    !is_power_of_2(val))
+		return -EINVAL;
+	*rzm = val;
+	return 0;
+}
+
+/* Check every parameter before touching anything; one line per refusal. */
+static int ssm_parse_params(struct ssm_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->fault.op = -1;
+
+	if (!backend || (strcmp(backend, "sclp") && strcmp(backend, "sim")))
+		return ssm_param_invalid("backend", backend ?: "",
+					 "must be sclp or sim");
+	p->sim = !strcmp(backend, "sim");
+
+	if (increment_size && ssm_parse_rzm(increment_size, &p->rzm))
+		return ssm_param_invalid("increment_size", increment_size,
+					 "must be a power of two from 1M to 16G");
+
+	if (!mode || !strcmp(mode, "auto"))
+		p->mode = SSM_LAZY_SUPPORTED ? SSM_MODE_LAZY : SSM_MODE_CONFIGURE;
+	else if (!strcmp(mode, "lazy"))
+		p->mode = SSM_MODE_LAZY;
+	else if (!strcmp(mode, "configure"))
+		p->mode = SSM_MODE_CONFIGURE;
+	else
+		return ssm_param_invalid("mode", mode,
+					 "must be auto, lazy or configure");
+	if (p->mode == SSM_MODE_LAZY && !SSM_LAZY_SUPPORTED)
+		return ssm_param_invalid("mode", mode,
+					 "this kernel lacks " SSM_LAZY_MISSING);
+
+	if (sim_fault) {
+		if (!p->sim)
+			return ssm_param_invalid("sim_fault", sim_fault,
+						 "needs backend=sim");
+		if (ssm_sim_parse_fault(sim_fault, &p->fault))
+			return ssm_param_invalid("sim_fault", sim_fault,
+						 "must be none or <op>,<mode>[,count=N][,skip=N][,rn=N][,response=N]");
+	}
+	return 0;
+}
+
+/* "256M", "2G": sizes as administrators write them. */
+static const char *ssm_size(u64 bytes, char *buf, size_t len)
+{
+	if (bytes && !(bytes % SZ_1G))
+		snprintf(buf, len, "%lluG", bytes / SZ_1G);
+	else
+		snprintf(buf, len, "%lluM", bytes / SZ_1M);
+	return buf;
+}
+
+static struct ssm_transport *ssm_open_transport(const struct ssm_params *p)
+{
+	struct ssm_sim_config cfg = { .use_ram = true };
+	struct ssm_transport *t;
+
+	if (!p->sim)
+		return ssm_hw_create();
+
+	cfg.rzm = p->rzm ?: SSM_DEFAULT_SIM_RZM;
+	cfg.storage_size = round_down(ssm_hw_storage_size(), cfg.rzm);
+	cfg.boot_size = ssm_sim_default_boot_size(cfg.rzm);
+	if (cfg.storage_size <= cfg.boot_size) {
+		pr_err("backend=sim: no RAM above the kernel's memory to offer as standby memory (boot with mem= below the machine's memory)\n");
+		return ERR_PTR(-ENODEV);
+	}
+	t = ssm_sim_create(&cfg);
+	if (IS_ERR(t)) {
+		pr_err("backend=sim: cannot simulate %llu increments: %ld\n",
+		       div64_u64(cfg.storage_size, cfg.rzm), PTR_ERR(t));
+		return t;
+	}
+	ssm_sim_set_fault(t, &p->fault);
+	return t;
+}
+
+/* Read SCP info and check it against the facility and the parameters. */
+static int ssm_read_firmware_info(struct ssm *s, const struct ssm_params *p,
+				  struct ssm_scp_info *info)
+{
+	char a[16];
+	int rc;
+
+	rc = ssm_client_read_info(&s->client, info);
+	if (rc) {
+		pr_err("cannot read SCP info from firmware: %d\n", rc);
+		return rc;
+	}
+	if ((info->facilities & SSM_FAC_STANDBY_MEMORY) != SSM_FAC_STANDBY_MEMORY) {
+		pr_err("firmware has no standby memory facility\n");
+		return -ENODEV;
+	}
+	if (info->rnmax > SSM_MAX_RN) {
+		pr_err("firmware reports %u increments; at most %u are supported\n",
+		       info->rnmax, SSM_MAX_RN);
+		return -EOPNOTSUPP;
+	}
+	if (!p->sim && p->rzm && p->rzm != info->rzm) {
+		pr_err("increment_size=%.64s invalid: firmware uses %s\n",
+		       increment_size, ssm_size(info->rzm, a, sizeof(a)));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void ssm_report_runs(const struct ssm_layout *l)
+{
+	struct ssm_run run;
+	u32 rn = 1;
+
+	while (ssm_layout_next_run(l, &rn, &run))
+		pr_info("Standby memory at 0x%llx (%lluM of %lluM usable)\n",
+			run.start, run.usable_size >> 20, run.size >> 20);
+}
+
+static int ssm_build_layout(struct ssm *s, const struct ssm_scp_info *info)
+{
+	struct ssm_layout *l = &s->layout;
+	struct range pluggable;
+	u64 block_size;
+	int rc;
+
+	ssm_hotplug_geometry(&block_size, &pluggable);
+	rc = ssm_layout_init(l, info->rzm, info->rnmax, block_size, &pluggable);
+	if (rc) {
+		pr_err("cannot model %u increments of %lluM in %lluM blocks: %d\n",
+		       info->rnmax, info->rzm >> 20, block_size >> 20, rc);
+		return rc;
+	}
+	l->lazy = ssm_lazy(s);
+	rc = ssm_client_discover(&s->client, l);
+	if (!rc)
+		rc = ssm_client_attach_all(&s->client, l);
+	if (rc) {
+		pr_err("cannot read storage information from firmware: %d\n", rc);
+		goto out_destroy;
+	}
+	ssm_layout_finalize(l);
+	ssm_report_runs(l);
+	if (!ssm_layout_our_blocks(l)) {
+		pr_err("no usable standby memory\n");
+		rc = -ENODEV;
+		goto out_destroy;
+	}
+	return 0;
+
+out_destroy:
+	ssm_layout_destroy(l);
+	return rc;
+}
+
+static void ssm_summary(const struct ssm *s)
+{
+	const struct ssm_layout *l = &s->layout;
+	u64 first = ~0ULL, last = 0, phys;
+	unsigned long block, n = ssm_layout_our_blocks(l);
+	char inc[16], blk[16], tot[16];
+
+	for (block = l->first_block; block < ssm_last_block(l); block++) {
+		if (!ssm_block_is_ours(l, block))
+			continue;
+		phys = ssm_block_to_phys(l, block);
+		first = min(first, phys);
+		last = max(last, phys + l->block_size - 1);
+	}
+	pr_info("loaded: backend=%s mode=%s increment=%s block=%s standby=%s in %lu blocks [0x%llx-0x%llx], memmap %s\n",
+		s->client.transport->ops->name,
+		ssm_lazy(s) ? "lazy" : "configure",
+		ssm_size(l->rzm, inc, sizeof(inc)),
+		ssm_size(l->block_size, blk, sizeof(blk)),
+		ssm_size(n * l->block_size, tot, sizeof(tot)), n, first, last,
+		s->memmap_default ? "on memory" : "in system memory");
+}
+
+static int ssm_start_mode(struct ssm *s)
+{
+	int rc;
+
+	if (ssm_lazy(s)) {
+		ssm_hotplug_add_all(s);
+		return 0;
+	}
+	rc = ssm_sysfs_firmware_init(s);
+	if (rc == -EEXIST)
+		pr_err("mode=configure: the kernel provides /sys/firmware/memory itself and manages standby memory\n");
+	else if (rc)
+		pr_err("cannot create /sys/firmware/memory: %d\n", rc);
+	return rc;
+}
+
+static int __init ssm_init(void)
+{
+	struct ssm *s = &ssm;
+	struct ssm_scp_info info;
+	struct ssm_params p;
+	struct ssm_transport *t;
+	int rc;
+
+	rc = ssm_parse_params(&p);
+	if (rc)
+		return rc;
+	mutex_init(&s->lock);
+	mutex_init(&s->config_lock);
+	s->mode = p.mode;
+
+	t = ssm_open_transport(&p);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	rc = ssm_client_init(&s->client, t);
+	if (rc)
+		return rc;
+	rc = ssm_read_firmware_info(s, &p, &info);
+	if (rc)
+		goto out_client;
+	rc = ssm_build_layout(s, &info);
+	if (rc)
+		goto out_client;
+
+	s->memmap_default = ssm_compat_memmap_on_memory();
+	if (!s->memmap_default)
+		pr_info("memmap of standby memory comes from system memory: %lluM per 1G onlined (boot with memory_hotplug.memmap_on_memory=1 on a kernel that supports it to avoid this)\n",
+			ssm_hotplug_memmap_cost_per_gib() >> 20);
+
+	rc = ssm_hotplug_init(s);
+	if (rc) {
+		pr_err("cannot register memory group and notifier: %d\n", rc);
+		goto out_layout;
+	}
+	rc = ssm_start_mode(s);
+	if (rc)
+		goto out_hotplug;
+	if (ssm_sysfs_status_init(s))
+		pr_warn("status attributes not available\n");
+	ssm_debugfs_init(s);
+	ssm_summary(s);
+	return 0;
+
+out_hotplug:
+	ssm_hotplug_exit(s);
+out_layout:
+	ssm_layout_destroy(&s->layout);
+out_client:
+	ssm_client_destroy(&s->client);
+	return rc;
+}
+
+static void __exit ssm_exit(void)
+{
+	struct ssm *s = &ssm;
+	unsigned long stale;
+
+	ssm_debugfs_exit(s);
+	ssm_sysfs_status_exit(s);
+	if (!ssm_lazy(s))
+		ssm_sysfs_firmware_exit(s);
+	ssm_hotplug_exit(s);
+	stale = s->layout.stale;
+	ssm_layout_destroy(&s->layout);
+	ssm_client_destroy(&s->client);
+	if (stale)
+		pr_warn("unloaded; %lu increments stay assigned (firmware refused to take them back)\n",
+			stale);
+	else
+		pr_info("unloaded: all standby memory returned to firmware\n");
+}
+
+module_init(ssm_init);
+module_exit(ssm_exit);
+
+MODULE_DESCRIPTION("IBM Z standby memory: assign on online, memmap on the memory itself");
+MODULE_AUTHOR("s390_standby_mem developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(SSM_VERSION);

@@ -1,0 +1,98 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The module at its edges: modprobe by name, modinfo, refusals of bad
+# parameters (one dmesg line each, -EINVAL, nothing left loaded), and
+# repeated load/unload cycles.
+. ./lib/common.sh
+
+# modinfo by name shows what packagers and admins look for.
+info=$(modinfo $MOD 2>&1)
+for field in description license version parm; do
+	if echo "$info" | grep -q "^$field:"; then
+		ok "modinfo shows $field"
+	else
+		not_ok "modinfo shows $field"
+	fi
+done
+expect_eq "modinfo license is GPL" "$(modinfo -F license $MOD)" "GPL"
+for p in backend increment_size mode; do
+	if modinfo -F parm $MOD | grep -q "^$p:.\+"; then
+		ok "modinfo describes parameter $p"
+	else
+		not_ok "modinfo describes parameter $p"
+	fi
+done
+
+# Load and unload by name.
+mark load
+check "modprobe $MOD backend=sim" load
+check "module is loaded" loaded
+if our_lines_since load | grep -q "loaded: backend=sim"; then
+	ok "load prints its summary"
+else
+	not_ok "load prints its summary"
+fi
+expect_eq "status/backend" "$(cat /sys/module/$MOD/status/backend)" sim
+mark unload
+check "modprobe -r $MOD" unload
+check "module is gone" unloaded_ok
+expect_eq "unload prints one line" "$(our_lines_since unload | wc -l)" 1
+
+# Each bad parameter: refused with EINVAL, one line naming it, not loaded.
+bad_param() {
+	param=$1
+	want=$2
+	mark "bad-$param"
+	err=$(modprobe $MOD "$param" 2>&1)
+	rc=$?
+	if [ $rc -ne 0 ] && echo "$err" | grep -q "Invalid argument"; then
+		ok "$param refused with EINVAL"
+	else
+		not_ok "$param refused with EINVAL (rc=$rc: $err)"
+	fi
+	lines=$(our_lines_since "bad-$param")
+	n=$(echo "$lines" | grep -c .)
+	if [ "$n" = 1 ] && echo "$lines" | grep -qF "$want"; then
+		ok "$param: one dmesg line: $want"
+	else
+		not_ok "$param: one dmesg line: $want (got $n: $lines)"
+	fi
+	if loaded; then
+		not_ok "$param: module not left loaded"
+		unload
+	else
+		ok "$param: module not left loaded"
+	fi
+}
+bad_param backend=foo "backend=foo invalid: must be sclp or sim"
+bad_param increment_size=3M "increment_size=3M invalid: must be a power of two from 1M to 16G"
+bad_param increment_size=abc "increment_size=abc invalid: must be a power of two from 1M to 16G"
+bad_param increment_size=0x "increment_size=0x invalid: must be a power of two from 1M to 16G"
+bad_param mode=bogus "mode=bogus invalid: must be auto, lazy or configure"
+bad_param sim_fault=assign "sim_fault=assign invalid: needs backend=sim"
+
+# The real firmware transport: QEMU's SCLP answers read SCP info, but has
+# no standby memory facility, so the load fails cleanly with ENODEV.
+mark hw
+err=$(modprobe $MOD 2>&1)
+if ! loaded && echo "$err" | grep -q "No such device" &&
+   our_lines_since hw | grep -q "firmware has no standby memory facility"; then
+	ok "backend=sclp: QEMU firmware answers, no standby facility: ENODEV"
+else
+	not_ok "backend=sclp: QEMU firmware answers, no standby facility: ENODEV ($err)"
+	loaded && unload
+fi
+
+# 20 load/unload cycles, kernel log clean.
+mark cycles
+fails=0
+i=0
+while [ $i -lt 20 ]; do
+	load || fails=$((fails + 1))
+	unload || fails=$((fails + 1))
+	i=$((i + 1))
+done
+expect_eq "20 load/unload cycles without error" "$fails" 0
+check "module is gone after the cycles" unloaded_ok
+check "no WARNING, BUG, Oops or lockdep report in 20 cycles" clean_since cycles

@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for guest tests. Every check prints one TAP line:
+# "ok - <what>" or "not ok - <what> (<why>)".
+
+# Debian's busybox-static runs its own applets for bare command names
+# (FEATURE_SH_STANDALONE); the real kmod tools need their full path.
+modprobe() { /usr/sbin/modprobe "$@"; }
+modinfo() { /usr/sbin/modinfo "$@"; }
+insmod() { /usr/sbin/insmod "$@"; }
+rmmod() { /usr/sbin/rmmod "$@"; }
+lsmod() { /usr/sbin/lsmod "$@"; }
+
+MOD=s390_standby_mem
+DBG=/sys/kernel/debug/$MOD
+FWMEM=/sys/firmware/memory
+SYSMEM=/sys/devices/system/memory
+
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; }
+
+# check <description> <command...>: ok when the command succeeds
+check() {
+	desc=$1
+	shift
+	if "$@" >/dev/null 2>&1; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# expect_eq <description> <got> <want>
+expect_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1 (got '$2', want '$3')"
+	fi
+}
+
+# Kernel log markers: mark NAME, then since NAME prints what came after.
+mark() { echo "ssm-mark-$1" >/dev/kmsg; }
+since() { dmesg | sed -n "/ssm-mark-$1\$/,\$p" | sed 1d; }
+
+# Lines of ours in the kernel log since a mark.
+our_lines_since() { since "$1" | grep "$MOD: "; }
+
+# No warning, oops, BUG or lockdep report since a mark.
+clean_since() {
+	! since "$1" | grep -Eq 'WARNING:|BUG:|Oops|Call Trace|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|INFO: task .* blocked|written while unassigned|refusing to unassign'
+}
+
+loaded() { grep -q "^$MOD " /proc/modules; }
+
+load() { modprobe "$MOD" backend=sim "$@"; }
+unload() { modprobe -r "$MOD"; }
+
+# debugfs counter value
+counter() { awk -v k="$1" '$1 == k { print $2 }' "$DBG/counters"; }
+
+# Our blocks (from debugfs): "block state" lines for blocks that are ours.
+our_blocks() {
+	awk 'NR > 1 && $3 != "unusable" && $3 != "boot" { print $1 }' "$DBG/blocks"
+}
+block_state() { awk -v b="$1" 'NR > 1 && $1 == b { print $3 }' "$DBG/blocks"; }
+block_held() { awk -v b="$1" 'NR > 1 && $1 == b { print $4 }' "$DBG/blocks"; }
+
+# Kernel's view of a memory block: online/offline/absent
+mem_state() {
+	if [ -f "$SYSMEM/memory$1/state" ]; then cat "$SYSMEM/memory$1/state"; else echo absent; fi
+}
+
+# rn range of a block: prints "first last"
+block_rns() {
+	awk -v b="$1" 'NR > 1 && $1 == b {
+		split($2, r, "[][-]"); print r[2], r[3] }' "$DBG/blocks" |
+	{
+		read -r start end
+		rzm=$(cat /sys/module/$MOD/status/increment_size)
+		echo $((start / rzm + 1)) $((end / rzm + 1))
+	}
+}
+
+# Every increment of ours agrees with firmware: assigned <-> assigned.
+increments_consistent() {
+	awk 'NR > 1 && $3 != "foreign" && $3 != $6 { bad++ } END { exit bad > 0 }' \
+		"$DBG/increments"
+}
+
+# Increments of a block, state as our table says and as firmware says:
+# prints e.g. "standby standby" when all agree, else "mixed".
+block_incr_states() {
+	set -- $(block_rns "$1")
+	awk -v f="$1" -v l="$2" 'NR > 1 && $1 >= f && $1 <= l { s[$3 " " $6]++ }
+		END { n = 0; for (k in s) { n++; last = k } print (n == 1 ? last : "mixed") }' \
+		"$DBG/increments"
+}
+
+# Wait until the module is really gone (modprobe -r returns after unload).
+unloaded_ok() { ! loaded; }
+
+# The error string of the last failing command: run_err <cmd...>
+run_err() { "$@" 2>&1 >/dev/null; }
+
+# Write to a sysfs file and print the error text (empty on success).
+write_err() {
+	err=$( (echo "$2" >"$1") 2>&1)
+	echo "${err##*: }"
+}
