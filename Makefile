@@ -29,14 +29,15 @@ endif
 
 all: modules
 
+# kunit: the module and its KUnit test module (needs CONFIG_KUNIT).
+modules: SSM_KUNIT_ARG :=
+kunit: SSM_KUNIT_ARG := SSM_KUNIT=1
 modules kunit:
 ifeq ($(KDIR),)
 	@scripts/prereqs.sh host sources
 	+@$(MAKE) --no-print-directory KDIR="$$(scripts/build-kernel.sh $(KVER))" $@
-else ifeq ($@,kunit)
-	+$(MAKE) -C $(KDIR) M=$(CURDIR) SSM_KUNIT=1 modules
 else
-	+$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	+$(MAKE) -C $(KDIR) M=$(CURDIR) $(SSM_KUNIT_ARG) modules
 endif
 
 check:

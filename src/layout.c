@@ -142,10 +142,13 @@ int ssm_layout_init(struct ssm_layout *l, u64 rzm, u32 rnmax, u64 block_size,
 	    pluggable->end < pluggable->start)
 		return -EINVAL;
 
+	/* Whole blocks inside both the storage and the pluggable range. */
 	storage_end = (u64)rnmax * rzm;
-	end = min_t(u64, storage_end, pluggable->end + 1);
+	end = min_t(u64, storage_end - 1, pluggable->end);
 	first = DIV_ROUND_UP_ULL(pluggable->start, block_size);
-	last = div64_u64(end, block_size);
+	/* (end + 1) / block_size, without overflowing at U64_MAX */
+	last = div64_u64(end, block_size) +
+	       ((end & (block_size - 1)) == block_size - 1);
 	if (last > first && last - first > SSM_LAYOUT_MAX_BLOCKS)
 		return -EINVAL;
 
@@ -337,8 +340,9 @@ bool ssm_layout_next_run(const struct ssm_layout *l, u32 *rn,
 
 	start = ssm_rn_to_phys(l, first);
 	end = start + (u64)(last - first + 1) * l->rzm;
-	pstart = round_up(l->pluggable.start, l->block_size);
-	pend = round_down(l->pluggable.end + 1, l->block_size);
+	/* the tracked blocks are exactly the pluggable whole blocks */
+	pstart = ssm_block_to_phys(l, l->first_block);
+	pend = ssm_block_to_phys(l, ssm_last_block(l));
 	ustart = max(round_up(start, l->block_size), pstart);
 	uend = min(round_down(end, l->block_size), pend);
 

@@ -199,6 +199,25 @@ int ssm_client_discover(struct ssm_client *c, struct ssm_layout *l)
 }
 
 /*
+ * An attach without a usable answer may have assigned the element's
+ * increments: unassign every one it listed as standby, so firmware and
+ * our model agree again. Those that fail are recorded as stale.
+ */
+static void ssm_client_undo_attach(struct ssm_client *c, struct ssm_layout *l,
+				   u8 id)
+{
+	u32 rn;
+
+	for (rn = 1; rn <= l->rnmax; rn++) {
+		if (l->incr_elem[rn] != id ||
+		    ssm_incr_state(l, rn) != SSM_INCR_STANDBY)
+			continue;
+		if (ssm_client_unassign(c, rn))
+			ssm_layout_mark_stale(l, rn);
+	}
+}
+
+/*
  * Attach one storage element. Attaching assigns increments; those are
  * standby memory of ours and are unassigned right away. One that fails to
  * unassign is recorded as stale in the layout.
@@ -218,6 +237,8 @@ static int ssm_client_attach(struct ssm_client *c, struct ssm_layout *l, u8 id)
 	ssm_client_count(c, SSM_OP_ATTACH, rc);
 	if (rc) {
 		mutex_unlock(&c->lock);
+		if (rc == -ETIMEDOUT || rc == -EPROTO)
+			ssm_client_undo_attach(c, l, id);
 		return rc;
 	}
 	set_bit(id, c->attached);

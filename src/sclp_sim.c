@@ -219,11 +219,15 @@ static u16 sim_assign(struct ssm_sim *sim, bool assign, void *sccb,
 	u32 rn = as->rn;
 	u16 resp = SSM_RESP_DONE;
 
-	if (!rn || rn > sim->rnmax || !test_bit(sim_elem_of(sim, rn), sim->attached))
+	if (!rn || rn > sim->rnmax)
+		return SIM_RESP_REFUSED;
+	/* Only attached storage can be assigned; unassigning is harmless. */
+	if (assign && !test_bit(sim_elem_of(sim, rn), sim->attached))
 		return SIM_RESP_REFUSED;
 	if (!assign && rn <= sim->boot_rns) {
 		sim->stats.violations++;
-		pr_err("refusing to unassign boot memory rn 0x%04x\n", rn);
+		if (sim->use_ram)
+			pr_err("refusing to unassign boot memory rn 0x%04x\n", rn);
 		return SIM_RESP_REFUSED;
 	}
 	if (assign && !test_bit(rn, sim->assigned)) {
