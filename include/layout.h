@@ -96,6 +96,13 @@ struct ssm_layout {
 	long pins;			/* online blocks pinning the module */
 };
 
+/* Who manages standby memory, as far as the load can tell. */
+enum ssm_coexist {
+	SSM_COEXIST_OK,			/* nobody: ours to manage */
+	SSM_COEXIST_KERNEL_SYSFS,	/* the kernel has /sys/firmware/memory */
+	SSM_COEXIST_KERNEL_BLOCKS,	/* standby ranges already System RAM */
+};
+
 /* A contiguous run of standby increments, as upstream reports it. */
 struct ssm_run {
 	u32 first_rn;
@@ -113,6 +120,8 @@ void ssm_layout_mark_stale(struct ssm_layout *l, u32 rn);
 void ssm_layout_finalize(struct ssm_layout *l);
 bool ssm_layout_next_run(const struct ssm_layout *l, u32 *rn,
 			 struct ssm_run *run);
+enum ssm_coexist ssm_layout_coexistence(unsigned long busy_blocks,
+					bool kernel_fw_dir);
 
 const char *ssm_incr_state_name(enum ssm_incr_state state);
 const char *ssm_block_state_name(enum ssm_block_state state);

@@ -7,6 +7,7 @@
 
 struct ssm;
 
+bool ssm_sysfs_kernel_firmware_memory(void);
 int ssm_sysfs_firmware_init(struct ssm *s);
 void ssm_sysfs_firmware_exit(struct ssm *s);
 int ssm_sysfs_status_init(struct ssm *s);

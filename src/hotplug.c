@@ -113,6 +113,23 @@ static bool ssm_block_busy(const struct ssm *s, unsigned long block)
 	       REGION_DISJOINT;
 }
 
+/**
+ * ssm_hotplug_busy_blocks() - blocks of ours already present as System RAM
+ * @s: the module, layout finalised, nothing added yet
+ *
+ * Return: how many of our blocks someone else added already.
+ */
+unsigned long ssm_hotplug_busy_blocks(struct ssm *s)
+{
+	const struct ssm_layout *l = &s->layout;
+	unsigned long block, busy = 0;
+
+	for (block = l->first_block; block < ssm_last_block(l); block++)
+		if (ssm_block_is_ours(l, block) && ssm_block_busy(s, block))
+			busy++;
+	return busy;
+}
+
 /*
  * Add one block that is in ADDING, without s->lock (add_memory() takes the
  * device hotplug lock and may run our notifier). Return add_memory()'s

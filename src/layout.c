@@ -356,6 +356,27 @@ bool ssm_layout_next_run(const struct ssm_layout *l, u32 *rn,
 }
 
 /**
+ * ssm_layout_coexistence() - may we manage the standby memory?
+ * @busy_blocks: blocks of ours whose range is already System RAM
+ * @kernel_fw_dir: the kernel created /sys/firmware/memory itself
+ *
+ * The kernel's built-in support (sclp_cmd.c up to 6.18 adds all standby
+ * memory at boot; sclp_mem.c from 6.19 offers /sys/firmware/memory) and
+ * this module must never both drive the same increments.
+ *
+ * Return: SSM_COEXIST_OK, or who manages it already.
+ */
+enum ssm_coexist ssm_layout_coexistence(unsigned long busy_blocks,
+					bool kernel_fw_dir)
+{
+	if (kernel_fw_dir)
+		return SSM_COEXIST_KERNEL_SYSFS;
+	if (busy_blocks)
+		return SSM_COEXIST_KERNEL_BLOCKS;
+	return SSM_COEXIST_OK;
+}
+
+/**
  * ssm_layout_our_blocks() - number of blocks that are ours
  * @l: finalised layout
  *

@@ -241,6 +241,24 @@ out_destroy:
 	return rc;
 }
 
+/* Refuse to manage what the kernel manages already. */
+static int ssm_check_coexistence(struct ssm *s)
+{
+	unsigned long busy = ssm_hotplug_busy_blocks(s);
+
+	switch (ssm_layout_coexistence(busy, ssm_sysfs_kernel_firmware_memory())) {
+	case SSM_COEXIST_KERNEL_SYSFS:
+		pr_err("standby memory is managed by the kernel itself (it provides /sys/firmware/memory): not loading\n");
+		return -EBUSY;
+	case SSM_COEXIST_KERNEL_BLOCKS:
+		pr_err("standby memory is managed by the kernel itself (%lu of %lu standby blocks are System RAM already): not loading\n",
+		       busy, ssm_layout_our_blocks(&s->layout));
+		return -EBUSY;
+	default:
+		return 0;
+	}
+}
+
 static void ssm_summary(const struct ssm *s)
 {
 	const struct ssm_layout *l = &s->layout;
@@ -273,9 +291,7 @@ static int ssm_start_mode(struct ssm *s)
 		return 0;
 	}
 	rc = ssm_sysfs_firmware_init(s);
-	if (rc == -EEXIST)
-		pr_err("mode=configure: the kernel provides /sys/firmware/memory itself and manages standby memory\n");
-	else if (rc)
+	if (rc)
 		pr_err("cannot create /sys/firmware/memory: %d\n", rc);
 	return rc;
 }
@@ -307,6 +323,9 @@ static int __init ssm_init(void)
 	rc = ssm_build_layout(s, &info);
 	if (rc)
 		goto out_client;
+	rc = ssm_check_coexistence(s);
+	if (rc)
+		goto out_layout;
 
 	s->memmap_default = ssm_compat_memmap_on_memory();
 	if (!s->memmap_default)

@@ -134,8 +134,13 @@ static const struct kobj_type ssm_block_ktype = {
 	.default_groups = ssm_block_groups,
 };
 
-/* Does the kernel provide /sys/firmware/memory itself? */
-static bool ssm_firmware_memory_exists(void)
+/**
+ * ssm_sysfs_kernel_firmware_memory() - does /sys/firmware/memory exist
+ *					 without us?
+ *
+ * Return: true if someone (the kernel's sclp_mem) created it.
+ */
+bool ssm_sysfs_kernel_firmware_memory(void)
 {
 	struct kernfs_node *kn = sysfs_get_dirent(firmware_kobj->sd, "memory");
 	bool exists = kn;
@@ -180,7 +185,7 @@ int ssm_sysfs_firmware_init(struct ssm *s)
 	unsigned long block;
 	int rc;
 
-	if (ssm_firmware_memory_exists())
+	if (ssm_sysfs_kernel_firmware_memory())
 		return -EEXIST;
 	s->fw_blocks = kvcalloc(max(l->nr_blocks, 1UL), sizeof(*s->fw_blocks),
 				GFP_KERNEL);

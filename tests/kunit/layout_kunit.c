@@ -372,6 +372,18 @@ static void layout_configure_mode_refuses(struct kunit *test)
 	ssm_layout_destroy(&l);
 }
 
+static void layout_coexistence(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, ssm_layout_coexistence(0, false), SSM_COEXIST_OK);
+	KUNIT_EXPECT_EQ(test, ssm_layout_coexistence(0, true),
+			SSM_COEXIST_KERNEL_SYSFS);
+	KUNIT_EXPECT_EQ(test, ssm_layout_coexistence(1, false),
+			SSM_COEXIST_KERNEL_BLOCKS);
+	/* the directory says more about who is in charge than the blocks */
+	KUNIT_EXPECT_EQ(test, ssm_layout_coexistence(4, true),
+			SSM_COEXIST_KERNEL_SYSFS);
+}
+
 static void layout_state_names(struct kunit *test)
 {
 	int i;
@@ -392,6 +404,7 @@ static struct kunit_case layout_cases[] = {
 	KUNIT_CASE(layout_lazy_online_offline),
 	KUNIT_CASE(layout_lazy_vetoed_online),
 	KUNIT_CASE(layout_configure_mode_refuses),
+	KUNIT_CASE(layout_coexistence),
 	KUNIT_CASE(layout_state_names),
 	{}
 };
