@@ -55,8 +55,11 @@ stress:
 clean:
 	rm -rf .tmp_versions Module.symvers modules.order .modules.order.cmd \
 		*.ko *.mod *.mod.c *.o .*.cmd src/*.o src/.*.cmd tests/kunit/*.o \
-		tests/kunit/.*.cmd tests/bench/*.o tests/bench/.*.cmd \
-		tests/bench/*.ko tests/bench/*.mod* .*.o.d src/.*.o.d build
+		tests/kunit/.*.cmd .*.o.d src/.*.o.d build
+	for d in tests/helper tests/bench; do \
+		rm -f $$d/*.o $$d/.*.cmd $$d/*.ko $$d/*.mod $$d/*.mod.c \
+			$$d/Module.symvers $$d/modules.order $$d/.*.o.d; \
+	done
 
 help:
 	@sed -n '3,16p' Makefile

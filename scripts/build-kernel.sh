@@ -80,5 +80,9 @@ kmake -j"$JOBS" bzImage modules >&2
 [ -f "$B/arch/s390/boot/bzImage" ] || die "no bzImage"
 kmake kernelrelease >"$B/.ssm-kernelrelease"
 touch "$stamp"
+# Trees of this source built from an older fragment are never used again.
+for old in "$CACHE/build/$(basename "$SRC")"-*; do
+	[ "$old" = "$B" ] || [ ! -d "$old" ] || rm -rf "$old"
+done
 log "built in $(($(date +%s) - start)) s"
 echo "$B"

@@ -43,6 +43,13 @@ for tool in lsmem chmem; do
 	fi
 done
 
+# Test programs, statically cross-compiled.
+for prog in "$TOP"/tests/guest/prog/*.c; do
+	s390x-linux-gnu-gcc -static -O2 -Wall -Werror -o \
+		"$root/usr/bin/$(basename "$prog" .c)" "$prog" ||
+		die "cannot build $prog"
+done
+
 # Our modules, found by name through depmod.
 moddir=$root/lib/modules/$KREL
 mkdir -p "$moddir/extra"

@@ -1,0 +1,152 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: every test tier, as TAP lines, then exactly one summary line
+#   check: N passed, M failed
+# Exit status is non-zero when anything failed or could not run.
+#
+# Tiers: prerequisites; the three test kernels; the module built W=1 C=2
+# against each (every compiler or sparse warning is a failure);
+# checkpatch --strict; DKMS against each kernel; guest runs under QEMU
+# (KUnit, module edges, lazy mode, configure mode, util-linux, faults,
+# concurrency, memory pressure) on 6.12, and the compatibility subsets on
+# 6.1 and 7.3.
+#
+# CHECK_KERNELS="6.12 6.1 7.3" and CHECK_TESTS (a guest test list for
+# every kernel) narrow a run for development; CI runs the default.
+set -uo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP" || exit 2
+OUT=$TOP/build
+mkdir -p "$OUT"
+TAP=$OUT/check.tap
+: >"$TAP"
+KERNELS=${CHECK_KERNELS:-6.12 6.1 7.3}
+export SSM_CACHE=${SSM_CACHE:-/var/cache/s390-standby-mem}
+export ARCH=s390 CROSS_COMPILE=s390x-linux-gnu-
+[ "$(uname -m)" = s390x ] && unset ARCH CROSS_COMPILE
+
+tap() { echo "$*" | tee -a "$TAP"; }
+ok() { tap "ok - [host] $*"; }
+not_ok() { tap "not ok - [host] $*"; }
+# step <description> <command...>: one TAP line, output kept in a log
+step() {
+	local desc=$1 log
+	shift
+	log=$OUT/step-$(echo "$desc" | tr -c 'A-Za-z0-9.\n' '-' | cut -c1-60).log
+	if "$@" >"$log" 2>&1; then
+		ok "$desc"
+	else
+		not_ok "$desc (see ${log#"$TOP"/})"
+		tail -n 15 "$log" | sed 's/^/#   /'
+		return 1
+	fi
+}
+# guest <series> <tests> <label> [run-guest args]: TAP from the guest
+guest() {
+	local series=$1 tests=$2 label=$3
+	shift 3
+	[ -n "${CHECK_TESTS:-}" ] && tests=$CHECK_TESTS
+	echo "# guest $label: $tests"
+	scripts/guest.sh "$@" "$series" "$tests" "$label" 2>&1 |
+		grep -E '^(not )?ok |^# ' | while IFS= read -r l; do
+		case $l in
+		"#"*) echo "$l" ;;
+		*) tap "$l" ;;
+		esac
+	done
+}
+
+# Prerequisites: host packages, kernel sources, guest userland, util-linux.
+step "prerequisites installed (apt, kernel sources, s390x userland, util-linux)" \
+	scripts/prereqs.sh all utillinux || {
+	tap "check: $(grep -c '^ok ' "$TAP") passed, $(grep -c '^not ok ' "$TAP") failed"
+	exit 1
+}
+
+# Kernels and module builds.
+declare -A KDIR
+for k in $KERNELS; do
+	if step "kernel $k built (minimal s390x config, cached)" \
+		scripts/build-kernel.sh "$k"; then
+		KDIR[$k]=$(scripts/build-kernel.sh "$k" 2>/dev/null)
+	fi
+done
+
+# A build is clean only when it has no warning of the compiler, sparse
+# or modpost. Sparse 0.6.4 (bookworm) cannot parse 7.x headers
+# (__typeof_unqual__), which the kernel itself refuses ("not available or
+# not up to date"), so 7.3 is built W=1 without C=2.
+clean_build() {
+	local k=$1 sparse=C=2 log
+	[ "$k" = 7.3 ] && sparse=
+	log=$OUT/warnings-$k.log
+	make --no-print-directory clean >/dev/null 2>&1
+	mkdir -p "$OUT"
+	make --no-print-directory KDIR="${KDIR[$k]}" kunit W=1 $sparse \
+		>"$log" 2>&1 || { cat "$log"; return 1; }
+	for d in helper bench; do
+		[ -f "tests/$d/Kbuild" ] || continue
+		make --no-print-directory -C "${KDIR[$k]}" M="$TOP/tests/$d" \
+			W=1 $sparse modules >>"$log" 2>&1 || { cat "$log"; return 1; }
+	done
+	if grep -E 'warning|error:|not available' "$log"; then
+		return 1
+	fi
+	[ -f s390_standby_mem.ko ] && [ -f s390_standby_mem_kunit.ko ]
+}
+for k in $KERNELS; do
+	[ -n "${KDIR[$k]:-}" ] || { not_ok "module for $k: no kernel"; continue; }
+	sp="W=1 C=2"
+	[ "$k" = 7.3 ] && sp="W=1"
+	step "module, KUnit and test modules build against $k with $sp: zero warnings" \
+		clean_build "$k"
+done
+
+# checkpatch --strict over every kernel C source and header of ours (the
+# guest's user-space test programs are not kernel code).
+checkpatch() {
+	local src
+	src=$(cat "$SSM_CACHE/src/linux-6.12.path")
+	# shellcheck disable=SC2046
+	"$src/scripts/checkpatch.pl" --no-tree --strict --terse --show-types \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
+		-f $(find src include tests/kunit tests/bench -name '*.[ch]' 2>/dev/null | sort) \
+		>"$OUT/checkpatch.log" 2>&1
+	cat "$OUT/checkpatch.log"
+	! grep -qE ': (ERROR|WARNING|CHECK):' "$OUT/checkpatch.log"
+}
+step "checkpatch.pl --strict: zero errors, warnings and checks" checkpatch
+
+# DKMS: the packaged source builds against every kernel.
+for k in $KERNELS; do
+	[ -n "${KDIR[$k]:-}" ] || continue
+	step "dkms add/build against $k" scripts/dkms-check.sh "${KDIR[$k]}"
+done
+
+# Guest tests.
+for k in $KERNELS; do
+	[ -n "${KDIR[$k]:-}" ] || continue
+	case $k in
+	6.12)
+		# A test that may leave a kernel-zone block online for good
+		# (it pins the module) ends its boot.
+		guest 6.12 00-kunit,01-module,05-faults,02-lazy 6.12-lazy
+		guest 6.12 03-configure,04-utillinux,07-pressure,08-concurrency 6.12-configure
+		guest 6.12 09-concurrency-lazy 6.12-concurrency-lazy
+		guest 6.12 06-kernel-faults 6.12-kernel-faults
+		;;
+	6.1) guest 6.1 00-kunit,01-module,03-configure,04-utillinux 6.1 ;;
+	7.3) guest 7.3 00-kunit,01-module,03-configure,04-utillinux 7.3 ;;
+	esac
+done
+
+passed=$(grep -c '^ok ' "$TAP")
+failed=$(grep -c '^not ok ' "$TAP")
+if [ "$failed" -gt 0 ]; then
+	echo "# failed:"
+	grep '^not ok ' "$TAP" | sed 's/^/#   /'
+fi
+echo "check: $passed passed, $failed failed"
+[ "$failed" = 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the module for one kernel series, pack the guest initramfs and boot
+# it: the guest runs the given tests/guest/*.sh and the TAP verdict comes
+# out on stdout (see run-guest.sh).
+#
+# Usage: scripts/guest.sh [-r check|demo|bench|shell] [-a kernel args]
+#          [-T timeout] [-v] <series> <test,test,...> [label]
+# The module build output goes to build/<series>/build.log; the console
+# log to build/<label>.log.
+set -uo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+RUN=check EXTRA="" TIMEOUT=1200 VERBOSE=""
+while getopts "r:a:T:v" o; do
+	case $o in
+	r) RUN=$OPTARG ;;
+	a) EXTRA=$OPTARG ;;
+	T) TIMEOUT=$OPTARG ;;
+	v) VERBOSE=-v ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+SERIES=${1:?series}
+TESTS=${2:?tests}
+LABEL=${3:-$SERIES}
+
+die() { echo "not ok - [$LABEL] $*"; exit 1; }
+
+B=$("$TOP/scripts/build-kernel.sh" "$SERIES") || die "kernel $SERIES did not build"
+out=$TOP/build/$SERIES
+mkdir -p "$out"
+if [ ! -f "$out/.stamp" ] || [ -n "$(find "$TOP/src" "$TOP/include" \
+	"$TOP/tests/kunit" "$TOP/tests/helper" "$TOP/tests/bench" "$TOP/Kbuild" -newer "$out/.stamp" \
+	2>/dev/null | head -n1)" ]; then
+	# Not "make clean": that removes build/ with every log in it.
+	rm -f "$TOP"/*.ko "$TOP"/*.o "$TOP"/src/*.o "$TOP"/tests/*/*.o \
+		"$TOP"/tests/*/*.ko
+	touch "$out/.stamp.new"
+	if ! make -C "$TOP" --no-print-directory KDIR="$B" kunit \
+		>"$out/build.log" 2>&1; then
+		tail -20 "$out/build.log" >&2
+		die "module build for $SERIES failed (build/$SERIES/build.log)"
+	fi
+	cp "$TOP"/*.ko "$out/"
+	# Test helper and benchmark baseline modules, where present.
+	for d in helper bench; do
+		[ -f "$TOP/tests/$d/Kbuild" ] || continue
+		make -C "$B" M="$TOP/tests/$d" modules >>"$out/build.log" 2>&1 ||
+			die "tests/$d module build for $SERIES failed"
+		cp "$TOP"/tests/$d/*.ko "$out/"
+	done
+	mv "$out/.stamp.new" "$out/.stamp"
+fi
+"$TOP/scripts/initramfs.sh" "$B" "$out/initramfs.cpio.gz" "$out"/*.ko ||
+	die "initramfs for $SERIES failed"
+exec "$TOP/scripts/run-guest.sh" -k "$B" -i "$out/initramfs.cpio.gz" \
+	-l "$TOP/build/$LABEL.log" -t "$TESTS" -r "$RUN" -L "$LABEL" \
+	-T "$TIMEOUT" -a "$EXTRA" $VERBOSE
