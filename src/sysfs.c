@@ -14,7 +14,9 @@
  *   memmap_on_memory  1: the block's memmap lives on the block. Writable
  *                     only while deconfigured (else -EBUSY); 1 is refused
  *                     with -EOPNOTSUPP where the kernel cannot do it.
- * Anything but a boolean is refused with -EINVAL. The directory is created
+ * Anything but a whole boolean word (0/1, y/n, yes/no, on/off, with an
+ * optional newline) is refused with -EINVAL; upstream's kstrtobool() would
+ * take "1x" as 1. The directory is created
  * only where the kernel does not provide /sys/firmware/memory itself.
  */
 #define pr_fmt(fmt) "s390_standby_mem: " fmt
@@ -39,6 +41,20 @@ struct ssm_sysfs_block {
 static struct ssm_sysfs_block *to_sb(struct kobject *kobj)
 {
 	return container_of(kobj, struct ssm_sysfs_block, kobj);
+}
+
+/* kstrtobool(), but the whole input must be one boolean word. */
+static int ssm_parse_bool(const char *buf, bool *value)
+{
+	static const char * const words[] = {
+		"0", "1", "n", "y", "N", "Y", "no", "yes", "off", "on",
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(words); i++)
+		if (sysfs_streq(buf, words[i]))
+			return kstrtobool(words[i], value);
+	return -EINVAL;
 }
 
 static enum ssm_block_state ssm_sb_state(struct ssm_sysfs_block *sb)
@@ -70,7 +86,7 @@ static ssize_t config_store(struct kobject *kobj, struct kobj_attribute *attr,
 	bool value;
 	int rc;
 
-	rc = kstrtobool(buf, &value);
+	rc = ssm_parse_bool(buf, &value);
 	if (rc)
 		return rc;
 	if (ssm_sb_state(sb) == SSM_BLOCK_BOOT)
@@ -104,7 +120,7 @@ static ssize_t memmap_on_memory_store(struct kobject *kobj,
 	bool value;
 	int rc;
 
-	rc = kstrtobool(buf, &value);
+	rc = ssm_parse_bool(buf, &value);
 	if (rc)
 		return rc;
 	if (ssm_sb_state(sb) == SSM_BLOCK_BOOT)
