@@ -44,7 +44,7 @@ our_lines_since() { since "$1" | grep "$MOD: "; }
 
 # No warning, oops, BUG or lockdep report since a mark.
 clean_since() {
-	! since "$1" | grep -Eq 'WARNING:|BUG:|Oops|Call Trace|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|INFO: task .* blocked|written while unassigned|refusing to unassign'
+	! since "$1" | grep -Eq 'WARNING:|BUG:|Oops|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|INFO: task .* blocked|written while unassigned|refusing to unassign'
 }
 
 loaded() { grep -q "^$MOD " /proc/modules; }
@@ -79,8 +79,12 @@ block_rns() {
 }
 
 # Every increment of ours agrees with firmware: assigned <-> assigned.
+# A stale increment (assigned, held by no block: its unassign failed)
+# may be either in firmware (a timeout or garbled answer leaves it
+# unknown); we count it as assigned until an unassign succeeds.
 increments_consistent() {
-	awk 'NR > 1 && $3 != "foreign" && $3 != $6 { bad++ } END { exit bad > 0 }' \
+	awk 'NR > 1 && $3 != "foreign" && $3 != $6 &&
+		!($3 == "assigned" && $4 == 0) { bad++ } END { exit bad > 0 }' \
 		"$DBG/increments"
 }
 
@@ -103,4 +107,54 @@ run_err() { "$@" 2>&1 >/dev/null; }
 write_err() {
 	err=$( (echo "$2" >"$1") 2>&1)
 	echo "${err##*: }"
+}
+
+meminfo_kb() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
+
+# Block size and the memmap of one block, in kB.
+block_kb() { echo $(($(cat /sys/module/$MOD/status/block_size) / 1024)); }
+memmap_kb() { echo $(($(block_kb) / 4 * 64 / 1024)); }
+
+# MemTotal growth expected when a block goes online: the block, minus its
+# memmap when that lives on the block.
+online_growth_kb() {
+	if [ "$1" = 1 ]; then
+		echo $(($(block_kb) - $(memmap_kb)))
+	else
+		block_kb
+	fi
+}
+
+online_block() { echo "${2:-online_movable}" >"$SYSMEM/memory$1/state"; }
+offline_block() { echo offline >"$SYSMEM/memory$1/state"; }
+
+# Arm a fault in the simulated firmware ("none" disarms).
+fault() { echo "$1" >"$DBG/sim/fault"; }
+
+# median of numbers on stdin
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# Wait up to $2 seconds for a line matching $1 in file $3.
+wait_for() {
+	i=0
+	while [ $i -lt "$2" ]; do
+		grep -q "$1" "$3" 2>/dev/null && return 0
+		sleep 1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# Our state of every block of ours, with held flag, as "b:state:held ...".
+blocks_summary() {
+	awk 'NR > 1 && $3 != "unusable" && $3 != "boot" { printf "%s:%s:%s ", $1, $3, $4 }' \
+		"$DBG/blocks"
+}
+
+# After unload: nothing of ours left behind.
+nothing_left() {
+	for b in $1; do
+		[ -e "$SYSMEM/memory$b" ] && return 1
+	done
+	[ ! -e "$DBG" ] && [ ! -e "$FWMEM" ] && ! loaded
 }

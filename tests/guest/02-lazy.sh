@@ -1,0 +1,238 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Lazy mode end to end (kernels with MEM_PREPARE_ONLINE): every standby
+# block added offline and unassigned at load, assigned right before it
+# goes online, unassigned right after it goes offline.
+. ./lib/common.sh
+
+# System memory an added (not onlined) block costs: median of 5 loads.
+drops=""
+n=0
+while [ $n -lt 5 ]; do
+	sync
+	f0=$(meminfo_kb MemFree)
+	load || break
+	f1=$(meminfo_kb MemFree)
+	nb=$(our_blocks | wc -l)
+	drops="$drops $(((f0 - f1) / nb))"
+	unload || break
+	n=$((n + 1))
+done
+expect_eq "5 load/unload rounds for the MemFree measurement" "$n" 5
+drop=$(echo $drops | tr ' ' '\n' | median)
+echo "# memfree drop per added block (kB), 5 loads: $drops; median $drop"
+# The memmap of a 256 MiB block is 4 MiB; an added block must cost well
+# under a quarter of that.
+if [ -n "$drop" ] && [ "$drop" -lt 1024 ]; then
+	ok "an added block costs far less than its memmap (median ${drop} kB)"
+else
+	not_ok "an added block costs far less than its memmap (median ${drop} kB)"
+fi
+
+mark load
+check "load with backend=sim" load
+expect_eq "mode=auto resolves to lazy" "$(cat /sys/module/$MOD/status/mode)" lazy
+expect_eq "memmap goes on the memory" "$(cat /sys/module/$MOD/status/memmap_on_memory)" 1
+if our_lines_since load | grep -q "Standby memory at 0x40000000 (1024M of 1024M usable)"; then
+	ok "load reports the standby run as upstream does"
+else
+	not_ok "load reports the standby run as upstream does"
+fi
+blocks=$(our_blocks | tr '\n' ' ')
+nb=$(echo $blocks | wc -w)
+expect_eq "all standby blocks are ours" "$((nb * $(block_kb)))" 1048576
+for b in $blocks; do
+	expect_eq "block $b added offline" "$(mem_state $b):$(block_state $b):$(block_held $b)" "offline:offline:0"
+	expect_eq "block $b increments standby (ours, firmware)" "$(block_incr_states $b)" "standby standby"
+done
+
+# Online one block: assigned before, MemTotal grows by block minus memmap.
+set -- $blocks
+b=$1
+t0=$(meminfo_kb MemTotal)
+mark online
+check "online block $b (online_movable)" online_block $b
+t1=$(meminfo_kb MemTotal)
+expect_eq "block $b online (kernel, ours, held)" "$(mem_state $b):$(block_state $b):$(block_held $b)" "online:online:1"
+expect_eq "block $b increments assigned (ours, firmware)" "$(block_incr_states $b)" "assigned assigned"
+expect_eq "MemTotal grows by block size minus memmap (kB)" "$((t1 - t0))" "$(online_growth_kb 1)"
+if our_lines_since online | grep -q "memory block $b \[0x[0-9a-f]*-0x[0-9a-f]*\]: online"; then
+	ok "dmesg: one line for the online with block and range"
+else
+	not_ok "dmesg: one line for the online with block and range"
+fi
+
+# Pinned while online.
+err=$(modprobe -r $MOD 2>&1)
+if loaded && echo "$err" | grep -q "in use"; then
+	ok "modprobe -r while a block is online: in use"
+else
+	not_ok "modprobe -r while a block is online: in use ($err)"
+fi
+
+check "offline block $b" offline_block $b
+expect_eq "block $b offline, not held" "$(mem_state $b):$(block_state $b):$(block_held $b)" "offline:offline:0"
+expect_eq "block $b increments back to standby" "$(block_incr_states $b)" "standby standby"
+expect_eq "MemTotal back where it was" "$(meminfo_kb MemTotal)" "$t0"
+
+# The memory is usable, and a process's data in it survives migration.
+# User pages come from the highest zone first: with one movable block
+# online, the program's pages land in that block.
+mf0=$(meminfo_kb MemFree)
+check "online block $b again" online_block $b
+memtouch 96 hold >/tmp/hold.out 2>&1 &
+pid=$!
+if wait_for ready 300 /tmp/hold.out; then
+	ok "memtouch holds 96 MiB"
+else
+	not_ok "memtouch holds 96 MiB ($(cat /tmp/hold.out))"
+fi
+movable_free=$(awk '/^Node .* zone +Movable/ { z = 1; next }
+	/^Node/ { z = 0 } z && $1 == "pages" && $2 == "free" { print $3 * 4; exit }' \
+	/proc/zoneinfo)
+if [ -n "$movable_free" ] && [ $(($(block_kb) - movable_free)) -ge 90000 ]; then
+	ok "the program's pages are in the standby block (movable free ${movable_free} kB)"
+else
+	not_ok "the program's pages are in the standby block (movable free ${movable_free} kB)"
+fi
+mark migrate
+s0=$(date +%s)
+check "offline block $b while it holds the program's pages" offline_block $b
+echo "# offline with 96 MiB to migrate took $(($(date +%s) - s0)) s"
+expect_eq "block $b increments standby after the migration" "$(block_incr_states $b)" "standby standby"
+kill -USR1 $pid
+wait_for "intact (\|corrupt (" 120 /tmp/hold.out
+if grep -q "intact (0 bad words)" /tmp/hold.out; then
+	ok "program data byte-exact after its block went offline"
+else
+	not_ok "program data byte-exact after its block went offline ($(tail -1 /tmp/hold.out))"
+fi
+kill $pid
+wait $pid 2>/dev/null
+expect_eq "MemFree back within 8 MiB after the program exits" \
+	"$(( ($(meminfo_kb MemFree) - mf0) / 8192 ))" 0
+expect_eq "all blocks offline" "$(blocks_summary)" "$(for x in $blocks; do printf '%s:offline:0 ' $x; done)"
+
+# Every block online at once: MemTotal grows by all of them.
+t0=$(meminfo_kb MemTotal)
+for x in $blocks; do online_block $x; done
+expect_eq "all $nb blocks online: MemTotal growth (kB)" \
+	"$(($(meminfo_kb MemTotal) - t0))" "$((nb * $(online_growth_kb 1)))"
+for x in $blocks; do offline_block $x; done
+expect_eq "all blocks offline again" "$(blocks_summary)" "$(for x in $blocks; do printf '%s:offline:0 ' $x; done)"
+
+# 20 online/offline cycles (5 per block); standby after every offline.
+mark cycles
+bad=0
+for x in $blocks; do
+	i=0
+	while [ $i -lt 5 ]; do
+		online_block $x || bad=$((bad + 1))
+		offline_block $x || bad=$((bad + 1))
+		[ "$(block_incr_states $x)" = "standby standby" ] || bad=$((bad + 1))
+		i=$((i + 1))
+	done
+done
+expect_eq "20 online/offline cycles, standby after each offline" "$bad" 0
+expect_eq "canary violations" "$(counter sim_canary_errors)" 0
+if [ "$(counter sim_canary_checked)" -gt 0 ]; then
+	ok "canaries were verified ($(counter sim_canary_checked) increments)"
+else
+	not_ok "canaries were verified"
+fi
+check "kernel log clean over the cycles" clean_since cycles
+
+# Injected assign failure: the online fails, nothing stays assigned.
+mark assignfail
+fault "assign,response"
+v0=$(counter vetoes)
+if online_block $b 2>/dev/null; then
+	not_ok "online fails when firmware refuses to assign"
+else
+	ok "online fails when firmware refuses to assign"
+fi
+expect_eq "block $b stays offline (kernel, ours, held)" "$(mem_state $b):$(block_state $b):$(block_held $b)" "offline:offline:0"
+expect_eq "block $b increments all standby" "$(block_incr_states $b)" "standby standby"
+expect_eq "the veto is counted" "$(counter vetoes)" $((v0 + 1))
+if our_lines_since assignfail | grep -q "assign storage failed (cmd=0x000d0001, response=0x05f0, rn=0x"; then
+	ok "dmesg names command, response and rn of the failed assign"
+else
+	not_ok "dmesg names command, response and rn of the failed assign"
+fi
+
+# Injected unassign failure: offline succeeds, the increment stays
+# assigned in firmware and in our table (consistent), and is retried.
+fault none
+online_block $b
+mark unassignfail
+fault "unassign,response"
+check "offline block $b although firmware refuses one unassign" offline_block $b
+if our_lines_since unassignfail | grep -q "unassign storage failed (cmd=0x000c0001, response=0x05f0, rn=0x"; then
+	ok "dmesg reports the failed unassign with command, response and rn"
+else
+	not_ok "dmesg reports the failed unassign with command, response and rn"
+fi
+expect_eq "one stale increment" "$(counter stale)" 1
+check "our table agrees with firmware for every increment" increments_consistent
+check "online again reuses the still assigned increment" online_block $b
+check "offline again" offline_block $b
+expect_eq "no stale increment left" "$(counter stale)" 0
+expect_eq "block $b increments standby" "$(block_incr_states $b)" "standby standby"
+
+# Tracepoints.
+T=/sys/kernel/tracing
+if [ -d $T/events/s390_standby_mem ]; then
+	echo 1 >$T/events/s390_standby_mem/enable
+	echo >$T/trace
+	online_block $b
+	offline_block $b
+	echo 0 >$T/events/s390_standby_mem/enable
+	grep -q "ssm_notify: block=$b .*event=prepare-online state=onlining rc=0" $T/trace &&
+		ok "trace: notifier prepare-online decision" ||
+		not_ok "trace: notifier prepare-online decision"
+	grep -q "ssm_firmware: assign rn=0x.* rc=0 ns=" $T/trace &&
+		ok "trace: assign with rn, range, result, duration" ||
+		not_ok "trace: assign with rn, range, result, duration"
+	grep -q "ssm_firmware: unassign rn=0x.* rc=0" $T/trace &&
+		ok "trace: unassign" || not_ok "trace: unassign"
+	grep -q "ssm_notify: block=$b .*event=finish-offline state=offline rc=0" $T/trace &&
+		ok "trace: finish-offline decision" || not_ok "trace: finish-offline decision"
+else
+	not_ok "tracefs has events/s390_standby_mem"
+fi
+
+# Unload leaves nothing behind.
+check "modprobe -r after offlining everything" unload
+check "no memory block, /sys/firmware/memory or debugfs left" nothing_left "$blocks"
+check "kernel log clean" clean_since load
+
+# The kernel zone: online_kernel assigns like online_movable. Offlining a
+# ZONE_NORMAL block fails as soon as the kernel put an unmovable page
+# there (it usually does within a second); either way the block, our
+# table and firmware must agree, and a block that stays online keeps the
+# module pinned. Last, because such a block cannot be taken back.
+check "load again" load
+b2=$(our_blocks | sed -n 2p)
+check "online block $b2 (online_kernel)" online_block $b2 online_kernel
+expect_eq "block $b2 online in the kernel zone, increments assigned" \
+	"$(mem_state $b2):$(cat $SYSMEM/memory$b2/valid_zones):$(block_incr_states $b2)" \
+	"online:Normal:assigned assigned"
+if offline_block $b2 2>/dev/null; then
+	echo "# the kernel zone block went offline (no unmovable page yet)"
+	expect_eq "block $b2 offline, increments standby" \
+		"$(mem_state $b2):$(block_state $b2):$(block_incr_states $b2)" \
+		"offline:offline:standby standby"
+	check "modprobe -r" unload
+else
+	echo "# the kernel zone block holds unmovable pages: offline refused"
+	expect_eq "offline refused: block $b2 online, held, increments assigned" \
+		"$(mem_state $b2):$(block_state $b2):$(block_held $b2):$(block_incr_states $b2)" \
+		"online:online:1:assigned assigned"
+	if ! unload 2>/dev/null && loaded; then
+		ok "the module stays pinned by the online kernel-zone block"
+	else
+		not_ok "the module stays pinned by the online kernel-zone block"
+	fi
+fi
+check "our table agrees with firmware for every increment" increments_consistent
