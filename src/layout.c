@@ -445,8 +445,8 @@ static int ssm_layout_put_incr(struct ssm_layout *l, u32 rn,
  * @ops: firmware operations
  * @ctx: their context
  *
- * Increments another block already holds, and stale ones, are assigned
- * already; the others are assigned through @ops. If one assignment fails,
+ * Increments another block already holds are assigned already; the
+ * others, stale ones included, are assigned through @ops. If one assignment fails,
  * those assigned by this call are unassigned again and nothing is held.
  * Holding is idempotent.
  *
@@ -462,14 +462,21 @@ int ssm_layout_block_acquire(struct ssm_layout *l, unsigned long block,
 		return 0;
 	ssm_layout_block_rns(l, block, &first, &last);
 	for (rn = first; rn <= last; rn++) {
-		if (l->incr_state[rn] == SSM_INCR_ASSIGNED) {
-			if (!l->incr_refs[rn])
-				l->stale--;	/* held again: no longer stale */
-		} else {
+		/*
+		 * Held by another block: assigned for sure. A stale one may
+		 * or may not be (its unassign failed, went unanswered or was
+		 * garbled): assign it again, firmware answers "done" either
+		 * way, before the kernel may touch it.
+		 */
+		if (!l->incr_refs[rn]) {
 			rc = ops->assign(ctx, rn);
 			if (rc)
 				break;
-			ssm_layout_set_incr_state(l, rn, SSM_INCR_ASSIGNED);
+			if (l->incr_state[rn] == SSM_INCR_ASSIGNED)
+				l->stale--;	/* held again: no longer stale */
+			else
+				ssm_layout_set_incr_state(l, rn,
+							  SSM_INCR_ASSIGNED);
 		}
 		l->incr_refs[rn]++;
 	}

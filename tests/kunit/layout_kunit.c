@@ -60,7 +60,7 @@ static void layout_setup(struct kunit *test, struct ssm_layout *l,
 
 /* Fake firmware: counts calls, fails the Nth assign/unassign if asked. */
 struct fake_fw {
-	unsigned long assigns, unassigns;
+	unsigned long assigns, unassigns, reassigns;
 	unsigned long fail_assign_at, fail_unassign_at;	/* 1-based, 0: never */
 	DECLARE_BITMAP(assigned, 65536);
 };
@@ -71,8 +71,9 @@ static int fake_assign(void *ctx, u16 rn)
 
 	if (++fw->assigns == fw->fail_assign_at)
 		return -EIO;
+	/* Firmware answers "done" (0x0120) for an assigned increment. */
 	if (test_and_set_bit(rn, fw->assigned))
-		return -EINVAL;		/* double assign: a bug */
+		fw->reassigns++;
 	return 0;
 }
 
@@ -249,9 +250,27 @@ static void layout_release_failure_leaves_stale(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ssm_incr_state(&l, 7), SSM_INCR_ASSIGNED);
 	expect_counts_consistent(test, &l);
 
-	/* held again: no firmware call, no longer stale */
+	/*
+	 * Held again: assigned again (firmware may or may not still have
+	 * it), no longer stale.
+	 */
 	KUNIT_ASSERT_EQ(test, ssm_layout_block_acquire(&l, block, &fake_ops, fw), 0);
-	KUNIT_EXPECT_EQ(test, fw->assigns, 1);
+	KUNIT_EXPECT_EQ(test, fw->assigns, 2);
+	KUNIT_EXPECT_EQ(test, fw->reassigns, 1);
+	KUNIT_EXPECT_EQ(test, l.stale, 0);
+	KUNIT_ASSERT_EQ(test, ssm_layout_block_release(&l, block, &fake_ops, fw), 0);
+
+	/*
+	 * A garbled unassign answer: firmware did unassign, we cannot know.
+	 * The next acquire must assign it before the kernel touches it.
+	 */
+	KUNIT_ASSERT_EQ(test, ssm_layout_block_acquire(&l, block, &fake_ops, fw), 0);
+	fw->fail_unassign_at = fw->unassigns + 1;
+	ssm_layout_block_release(&l, block, &fake_ops, fw);
+	clear_bit(7, fw->assigned);
+	KUNIT_EXPECT_EQ(test, l.stale, 1);
+	KUNIT_ASSERT_EQ(test, ssm_layout_block_acquire(&l, block, &fake_ops, fw), 0);
+	KUNIT_EXPECT_TRUE(test, test_bit(7, fw->assigned));
 	KUNIT_EXPECT_EQ(test, l.stale, 0);
 	KUNIT_ASSERT_EQ(test, ssm_layout_block_release(&l, block, &fake_ops, fw), 0);
 
