@@ -28,10 +28,16 @@ TESTS=${2:?tests}
 LABEL=${3:-$SERIES}
 
 die() { echo "not ok - [$LABEL] $*"; exit 1; }
+if [ "$(uname -m)" != s390x ]; then
+	export ARCH=${ARCH:-s390} CROSS_COMPILE=${CROSS_COMPILE:-s390x-linux-gnu-}
+fi
 
 B=$("$TOP/scripts/build-kernel.sh" "$SERIES") || die "kernel $SERIES did not build"
 out=$TOP/build/$SERIES
 mkdir -p "$out"
+# One module build at a time: they share the source tree's objects.
+exec 8>"$TOP/build/.build-lock"
+flock 8
 if [ ! -f "$out/.stamp" ] || [ -n "$(find "$TOP/src" "$TOP/include" \
 	"$TOP/tests/kunit" "$TOP/tests/helper" "$TOP/tests/bench" "$TOP/Kbuild" -newer "$out/.stamp" \
 	2>/dev/null | head -n1)" ]; then
@@ -56,6 +62,7 @@ if [ ! -f "$out/.stamp" ] || [ -n "$(find "$TOP/src" "$TOP/include" \
 fi
 "$TOP/scripts/initramfs.sh" "$B" "$out/initramfs.cpio.gz" "$out"/*.ko ||
 	die "initramfs for $SERIES failed"
+exec 8>&-
 exec "$TOP/scripts/run-guest.sh" -k "$B" -i "$out/initramfs.cpio.gz" \
 	-l "$TOP/build/$LABEL.log" -t "$TESTS" -r "$RUN" -L "$LABEL" \
 	-T "$TIMEOUT" -a "$EXTRA" $VERBOSE

@@ -37,7 +37,11 @@ expect_eq() {
 
 # Kernel log markers: mark NAME, then since NAME prints what came after.
 mark() { echo "ssm-mark-$1" >/dev/kmsg; }
-since() { dmesg | sed -n "/ssm-mark-$1\$/,\$p" | sed 1d; }
+# Marks may repeat across tests of one boot: the last one counts.
+since() {
+	dmesg | awk -v m="ssm-mark-$1" '$NF == m { buf = ""; on = 1; next }
+		on { buf = buf $0 "\n" } END { printf "%s", buf }'
+}
 
 # Lines of ours in the kernel log since a mark.
 our_lines_since() { since "$1" | grep "$MOD: "; }
