@@ -387,6 +387,38 @@ static void ssm_notify_log(struct ssm *s, unsigned long block,
 			r.start, r.end, ssm_block_state_name(new));
 }
 
+/*
+ * Module references. An online must not complete while the module is on
+ * its way out: the unload could not take the block back. The first event
+ * of an online takes a reference with try_module_get(), which fails once
+ * delete_module() has decided to unload (the online is then refused) and
+ * otherwise makes delete_module() refuse until the online has ended. When
+ * the block goes online the reference becomes its pin, one per online
+ * block, dropped when it goes offline; when the online fails it is
+ * dropped.
+ */
+static bool ssm_online_starts(enum ssm_event ev, enum ssm_block_state old)
+{
+	return ev == SSM_EV_PREPARE_ONLINE ||
+	       (ev == SSM_EV_GOING_ONLINE && old != SSM_BLOCK_ONLINING);
+}
+
+static void ssm_online_ref_settle(bool took, enum ssm_block_state old,
+				  enum ssm_block_state new, long pins_delta)
+{
+	bool ended = new != SSM_BLOCK_ONLINING && new != SSM_BLOCK_ONLINE;
+
+	if (took && ended)
+		module_put(THIS_MODULE);	/* refused: no online */
+	else if (!took && old == SSM_BLOCK_ONLINING && ended)
+		module_put(THIS_MODULE);	/* the online failed later */
+	/* ONLINING -> ONLINE: the reference stays, as the block's pin */
+	if (pins_delta < 0)
+		module_put(THIS_MODULE);	/* offline: the pin goes */
+	else if (pins_delta > 0 && old != SSM_BLOCK_ONLINING)
+		__module_get(THIS_MODULE);	/* online without a start */
+}
+
 static int ssm_mem_notifier(struct notifier_block *nb, unsigned long action,
 			    void *data)
 {
@@ -396,6 +428,7 @@ static int ssm_mem_notifier(struct notifier_block *nb, unsigned long action,
 	unsigned long block;
 	enum ssm_event ev;
 	u64 phys, t0;
+	bool took;
 	long pins;
 	int rc;
 
@@ -412,16 +445,18 @@ static int ssm_mem_notifier(struct notifier_block *nb, unsigned long action,
 	}
 	old = ssm_block_state(l, block);
 	pins = l->pins;
-	rc = ssm_layout_block_event(l, block, ev, &ssm_client_fw_ops,
-				    &s->client);
+	took = ssm_online_starts(ev, old);
+	if (took && !try_module_get(THIS_MODULE)) {
+		took = false;
+		rc = -EBUSY;		/* the module is being unloaded */
+	} else {
+		rc = ssm_layout_block_event(l, block, ev, &ssm_client_fw_ops,
+					    &s->client);
+	}
 	new = ssm_block_state(l, block);
 	if (rc)
 		s->vetoes++;
-	/* One module reference per online block: no unload under it. */
-	if (l->pins > pins)
-		__module_get(THIS_MODULE);
-	else if (l->pins < pins)
-		module_put(THIS_MODULE);
+	ssm_online_ref_settle(took, old, new, l->pins - pins);
 	mutex_unlock(&s->lock);
 
 	trace_ssm_notify(block, ssm_block_to_phys(l, block), l->block_size, ev,
