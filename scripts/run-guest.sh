@@ -90,22 +90,25 @@ function emit(good, what) {
 	emit(good, cur ": " $0)
 	next
 }
-{
-	line = $0
-	if (line ~ /Kernel panic/) bad["panic"] = bad["panic"] ? bad["panic"] : line
-	if (line ~ /Oops|BUG:|general protection/) bad["oops/BUG"] = bad["oops/BUG"] ? bad["oops/BUG"] : line
-	if (line ~ /WARNING:/) bad["WARNING"] = bad["WARNING"] ? bad["WARNING"] : line
-	if (line ~ /possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|non-static key|lock held when returning/) bad["lockdep"] = bad["lockdep"] ? bad["lockdep"] : line
-	if (line ~ /INFO: task .* blocked|soft lockup|hard LOCKUP|rcu_sched self-detected|rcu: INFO/) bad["hang"] = bad["hang"] ? bad["hang"] : line
-	if (line ~ /written while unassigned|refusing to unassign boot memory/) bad["firmware misuse"] = bad["firmware misuse"] ? bad["firmware misuse"] : line
-}
 END {
 	for (i = 1; i <= n; i++)
 		if (!ended[order[i]]) emit(0, order[i] ": did not finish")
 	if (timed_out) emit(0, "guest timed out after " secs "s")
 	else if (!done) emit(0, "guest did not reach the end (crash?)")
 	else emit(1, "guest finished in " secs "s")
-	nbad = 0
-	for (k in bad) { emit(0, "kernel log: " k ": " bad[k]); nbad++ }
-	if (!nbad) emit(1, "kernel log clean (no panic, Oops, BUG, WARNING, lockdep, hang)")
 }'
+# What must not be in the kernel log (tests/guest/lib/kernlog.awk).
+tr -d '\r' <"$LOG" | awk -f "$(dirname "$0")/../tests/guest/lib/kernlog.awk" |
+	awk -F'|' -v label="$LABEL" '
+	$1 == "known-lockdep" { known++; if (!kline) kline = $2; next }
+	# the WARNING line of a classified circular-locking report
+	$1 == "WARNING" && $2 ~ /possible circular locking dependency/ { next }
+	!seen[$1]++ { first[$1] = $2; order[++n] = $1 }
+	END {
+		for (i = 1; i <= n; i++)
+			printf "not ok - [%s] kernel log: %s: %s\n", label, order[i], first[order[i]]
+		if (known)
+			printf "# [%s] known upstream lockdep report (memmap-on-memory block removed while its sysfs state file was in use; lockdep off afterwards), %d times: %s\n", label, known, kline
+		if (!n)
+			printf "ok - [%s] kernel log clean (no panic, Oops, BUG, WARNING, lockdep, hang)\n", label
+	}'

@@ -1,0 +1,109 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Faults from the rest of the kernel: another memory notifier vetoing
+# (CONFIG_MEMORY_NOTIFIER_ERROR_INJECT), add_memory() failing on a busy
+# range, and a block that cannot go offline because the kernel holds an
+# unmovable page in it (ssm_test_helper). Runs last in its boot: the
+# pinned-page case may leave a kernel-zone block online for good.
+. ./lib/common.sh
+
+NEI=/sys/kernel/debug/notifier-error-inject/memory
+HELPER=/sys/kernel/debug/ssm_test_helper
+E_NOMEM="Cannot allocate memory"
+
+if [ ! -d $NEI/actions/MEM_GOING_ONLINE ]; then
+	not_ok "notifier-error-inject/memory in debugfs (CONFIG_MEMORY_NOTIFIER_ERROR_INJECT)"
+	exit 1
+fi
+if ! modprobe ssm_test_helper || [ ! -d $HELPER ]; then
+	not_ok "modprobe ssm_test_helper"
+	exit 1
+fi
+
+# "<kernel>:<ours>:<held>:<increments>" of a block
+where() { echo "$(mem_state $1):$(block_state $1):$(block_held $1):$(block_incr_states $1)"; }
+range() { awk -v b="$1" 'NR > 1 && $1 == b { split($2, r, "[][-]"); print r[2], r[3] }' "$DBG/blocks"; }
+
+mark load
+check "load mode=lazy" load mode=lazy
+set -- $(our_blocks)
+b=$1
+
+# Another notifier vetoes MEM_GOING_ONLINE after our MEM_PREPARE_ONLINE
+# assigned: the kernel unwinds (MEM_CANCEL_ONLINE, MEM_FINISH_OFFLINE) and
+# every increment must be given back.
+echo -12 >$NEI/actions/MEM_GOING_ONLINE/error
+u0=$(counter requests_unassign)
+expect_eq "MEM_GOING_ONLINE vetoed by another notifier: online fails with ENOMEM" \
+	"$(write_err $SYSMEM/memory$b/state online_movable)" "$E_NOMEM"
+echo 0 >$NEI/actions/MEM_GOING_ONLINE/error
+expect_eq "after the veto: block offline, not held, increments standby" \
+	"$(where $b)" "offline:offline:0:standby standby"
+expect_eq "what was assigned was unassigned" "$(($(counter requests_unassign) - u0))" 1
+check "our table agrees with firmware" increments_consistent
+
+# A veto of MEM_GOING_OFFLINE: the block stays online and assigned.
+check "online block $b" online_block $b
+echo -12 >$NEI/actions/MEM_GOING_OFFLINE/error
+expect_eq "MEM_GOING_OFFLINE vetoed: offline fails with ENOMEM" \
+	"$(write_err $SYSMEM/memory$b/state offline)" "$E_NOMEM"
+echo 0 >$NEI/actions/MEM_GOING_OFFLINE/error
+expect_eq "after the veto: block online, held, increments assigned" \
+	"$(where $b)" "online:online:1:assigned assigned"
+check "offline once the veto is gone" offline_block $b
+expect_eq "block offline, increments standby" "$(where $b)" "offline:offline:0:standby standby"
+check "unload" unload
+
+# add_memory() fails: the range is claimed by another resource. The
+# assignment is rolled back and the block stays deconfigured.
+check "load mode=configure" load mode=configure
+set -- $(range $b)
+start=$1
+size=$(printf '0x%x' $(($2 - $1 + 1)))
+check "claim block $b's range as a busy resource" sh -c "echo '$start $size' >$HELPER/busy"
+mark busy
+expect_eq "configure of a busy range fails: add_memory() says EEXIST" \
+	"$(write_err $FWMEM/memory$b/config 1)" "File exists"
+expect_eq "block $b deconfigured, increments standby" \
+	"$(cat $FWMEM/memory$b/config):$(mem_state $b):$(block_incr_states $b)" "0:absent:standby standby"
+if our_lines_since busy | grep -q "memory block $b \[.*\]: configure failed: add_memory: -17, assignment rolled back"; then
+	ok "dmesg: configure failed, assignment rolled back"
+else
+	not_ok "dmesg: configure failed, assignment rolled back"
+fi
+check "our table agrees with firmware" increments_consistent
+check "release the range" sh -c "echo none >$HELPER/busy"
+check "configure works once the range is free" sh -c "echo 1 >$FWMEM/memory$b/config"
+check "deconfigure" sh -c "echo 0 >$FWMEM/memory$b/config"
+check "unload" unload
+
+# Lazy load with one busy block: that block is not added, the others are.
+echo "$start $size" >$HELPER/busy
+mark lazybusy
+check "load mode=lazy with block $b busy" load mode=lazy
+expect_eq "block $b not added, standby" "$(mem_state $b):$(block_state $b)" "absent:standby"
+if our_lines_since lazybusy | grep -q "memory block $b \[.*\]: not added: -17"; then
+	ok "dmesg: block not added, EEXIST"
+else
+	not_ok "dmesg: block not added, EEXIST"
+fi
+check "unload" unload
+echo none >$HELPER/busy
+
+# An unmovable kernel page in a kernel-zone block: offline must fail with
+# the block online, assigned, and the page's data intact.
+check "load mode=lazy" load mode=lazy
+check "online block $b (online_kernel)" online_block $b online_kernel
+check "the helper pins a kernel page in block $b" sh -c "echo '$start $size' >$HELPER/pin"
+expect_eq "offline with a pinned page fails: EBUSY" \
+	"$(write_err $SYSMEM/memory$b/state offline)" "Device or resource busy"
+expect_eq "block $b online, held, increments assigned" "$(where $b)" "online:online:1:assigned assigned"
+if grep -q "intact" $HELPER/pin; then
+	ok "the pinned page's data is intact ($(cat $HELPER/pin))"
+else
+	not_ok "the pinned page's data is intact ($(cat $HELPER/pin))"
+fi
+check "our table agrees with firmware" increments_consistent
+check "the helper verifies and frees the page" sh -c "echo none >$HELPER/pin"
+check "kernel log clean" clean_since load
