@@ -12,7 +12,7 @@
 # The archive URI is read from the machine's debian.sources; no host name
 # is written into the repository.
 #
-# Usage: scripts/prereqs.sh [all|host|sources|userland|utillinux] ...
+# Usage: scripts/prereqs.sh [all|host|sources|userland|utillinux|bench] ...
 set -euo pipefail
 
 CACHE=${SSM_CACHE:-/var/cache/s390-standby-mem}
@@ -157,6 +157,15 @@ userland() {
 	echo "$USERLAND_PKGS" >"$root/.done"
 }
 
+# make bench: gnuplot for the plot.
+bench() {
+	dpkg-query -W -f='${Status}' gnuplot-nox 2>/dev/null | grep -q "ok installed" && return 0
+	log "apt install gnuplot-nox"
+	apt-get install -y -qq --no-install-recommends gnuplot-nox >&2 ||
+		{ apt-get update -qq >&2 && apt-get install -y -qq --no-install-recommends gnuplot-nox >&2; } ||
+		die "cannot install gnuplot-nox"
+}
+
 # util-linux (lsmem, chmem) for the guest, statically cross-built.
 utillinux() {
 	"$(dirname "$0")/build-util-linux.sh"
@@ -166,7 +175,7 @@ utillinux() {
 for what in "$@"; do
 	case $what in
 	all) host; sources; userland ;;
-	host | sources | userland | utillinux) "$what" ;;
+	host | sources | userland | utillinux | bench) "$what" ;;
 	*) die "unknown target $what" ;;
 	esac
 done

@@ -1,0 +1,160 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench, guest side: every measurement repeated REPS times, printed
+# as "csv <metric> <method> <param> <unit> <value>..." for the host to
+# turn into median, min and max. Not a test: it asserts only that each
+# measurement could be taken.
+. ./lib/common.sh
+
+REPS=5
+START=0x40000000		# the standby memory above mem=1G
+BASELINE=/lib/modules/$(uname -r)/extra/ssm_bench_baseline.ko
+LAYOUT=/lib/modules/$(uname -r)/extra/ssm_bench_layout.ko
+
+settle() { sync; echo 3 >/proc/sys/vm/drop_caches; sleep 1; }
+csv() { echo "csv $*"; }
+# ns of one sysfs write (fails the measurement on error)
+tw() { set -- $(timeit write "$1" "$2"); [ "$2" = 0 ] && echo "$1"; }
+
+# --- system memory cost -------------------------------------------------
+# memcost <method> <blocks> <setup> <teardown>: MemFree drop (kB) from
+# before the setup to after it, REPS times; also Slab, PageTables, Percpu.
+memcost() {
+	method=$1 k=$2 setup=$3 teardown=$4
+	free="" slab="" pt="" pcpu=""
+	i=0
+	while [ $i -lt $REPS ]; do
+		settle
+		f0=$(meminfo_kb MemFree) s0=$(meminfo_kb Slab)
+		p0=$(meminfo_kb PageTables) c0=$(meminfo_kb Percpu)
+		$setup $k || { not_ok "memcost $method $k: setup"; return 1; }
+		settle
+		free="$free $((f0 - $(meminfo_kb MemFree)))"
+		slab="$slab $(($(meminfo_kb Slab) - s0))"
+		pt="$pt $(($(meminfo_kb PageTables) - p0))"
+		pcpu="$pcpu $(($(meminfo_kb Percpu) - c0))"
+		$teardown $k || { not_ok "memcost $method $k: teardown"; return 1; }
+		i=$((i + 1))
+	done
+	mib=$((k * $(block_kb) / 1024))
+	csv memfree_drop "$method" "$mib" kB $free
+	csv slab_delta "$method" "$mib" kB $slab
+	csv pagetables_delta "$method" "$mib" kB $pt
+	csv percpu_delta "$method" "$mib" kB $pcpu
+	ok "memory cost of $method with $mib MiB of standby memory measured"
+}
+
+lazy_up() { load mode=lazy; }
+lazy_down() { unload; }
+cfg_up() {
+	load mode=configure || return 1
+	for x in $(our_blocks | head -n "$1"); do
+		echo "$MEMMAP" >$FWMEM/memory$x/memmap_on_memory &&
+			echo 1 >$FWMEM/memory$x/config || return 1
+	done
+}
+cfg_down() { unload; }
+base_up() { insmod $BASELINE start=$START size=$(($1 * $(block_kb) * 1024)); }
+base_down() { rmmod ssm_bench_baseline; }
+
+# Geometry, once: block size and the first standby block.
+load mode=configure || { not_ok "load for the geometry"; exit 1; }
+BKB=$(block_kb)
+FIRST=$(our_blocks | head -n1)
+NB=$(our_blocks | wc -l)
+unload
+block_kb() { echo $BKB; }
+BMIB=$((BKB / 1024))
+
+memcost lazy $NB lazy_up lazy_down
+for k in $(seq 1 $NB); do
+	MEMMAP=1
+	memcost configure-memmap1 $k cfg_up cfg_down
+	MEMMAP=0
+	memcost configure-memmap0 $k cfg_up cfg_down
+	memcost baseline $k base_up base_down
+done
+
+# --- online / offline time per block -------------------------------------
+b=$FIRST
+on="" off="" add="" rem=""
+load mode=lazy
+i=0
+while [ $i -lt $REPS ]; do
+	on="$on $(tw $SYSMEM/memory$b/state online_movable)"
+	off="$off $(tw $SYSMEM/memory$b/state offline)"
+	i=$((i + 1))
+done
+unload
+csv online_ns lazy $BMIB ns $on
+csv offline_ns lazy $BMIB ns $off
+[ "$(echo $on | wc -w)" = $REPS ] && ok "lazy online/offline timed" || not_ok "lazy online/offline timed"
+
+on="" off="" add="" rem=""
+load mode=configure
+i=0
+while [ $i -lt $REPS ]; do
+	add="$add $(tw $FWMEM/memory$b/config 1)"
+	on="$on $(tw $SYSMEM/memory$b/state online_movable)"
+	off="$off $(tw $SYSMEM/memory$b/state offline)"
+	rem="$rem $(tw $FWMEM/memory$b/config 0)"
+	i=$((i + 1))
+done
+unload
+csv add_ns configure $BMIB ns $add
+csv online_ns configure $BMIB ns $on
+csv offline_ns configure $BMIB ns $off
+csv remove_ns configure $BMIB ns $rem
+[ "$(echo $on $add | wc -w)" = $((2 * REPS)) ] && ok "configure online/offline timed" ||
+	not_ok "configure online/offline timed"
+
+on="" off="" add="" rem=""
+i=0
+while [ $i -lt $REPS ]; do
+	mark base$i
+	insmod $BASELINE start=$START size=$((BMIB << 20)) || break
+	add="$add $(since base$i | sed -n 's/.*ssm_bench_baseline: added 1 blocks .* in \([0-9]*\) ns/\1/p')"
+	on="$on $(tw $SYSMEM/memory$b/state online_movable)"
+	off="$off $(tw $SYSMEM/memory$b/state offline)"
+	set -- $(timeit run /usr/sbin/rmmod ssm_bench_baseline)
+	rem="$rem $1"
+	i=$((i + 1))
+done
+csv add_ns baseline $BMIB ns $add
+csv online_ns baseline $BMIB ns $on
+csv offline_ns baseline $BMIB ns $off
+csv remove_ns baseline $BMIB ns $rem
+[ "$(echo $on $add | wc -w)" = $((2 * REPS)) ] && ok "baseline add/online/offline timed" ||
+	not_ok "baseline add/online/offline timed"
+
+# --- scale: 1M increments (1024 over the standby GiB) against 256M -----
+for inc in 256M 1M; do
+	ld="" on="" off=""
+	i=0
+	while [ $i -lt $REPS ]; do
+		settle
+		set -- $(timeit run /usr/sbin/modprobe $MOD backend=sim mode=lazy increment_size=$inc)
+		ld="$ld $1"
+		on="$on $(tw $SYSMEM/memory$b/state online_movable)"
+		off="$off $(tw $SYSMEM/memory$b/state offline)"
+		unload
+		i=$((i + 1))
+	done
+	csv load_ns "lazy-$inc" $((NB * BMIB)) ns $ld
+	csv online_ns "lazy-$inc" $BMIB ns $on
+	csv offline_ns "lazy-$inc" $BMIB ns $off
+	[ "$(echo $ld $on | wc -w)" = $((2 * REPS)) ] && ok "scale increment_size=$inc timed" ||
+		not_ok "scale increment_size=$inc timed"
+done
+
+# --- the increment model: O(1) per operation ---------------------------
+mark layout
+if insmod $LAYOUT; then
+	since layout | sed -n 's/.*bench: rnmax=\([0-9]*\) blocks=[0-9]* median=\([0-9]*\) ns\/op min=\([0-9]*\) max=\([0-9]*\)/csv layout_ns_per_op model \1 ns \2 \3 \4/p'
+	rmmod ssm_bench_layout
+	ok "layout micro-benchmark ran"
+else
+	not_ok "layout micro-benchmark ran"
+fi
+echo "csv-end"
