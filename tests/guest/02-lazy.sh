@@ -223,6 +223,7 @@ if offline_block $b2 2>/dev/null; then
 	expect_eq "block $b2 offline, increments standby" \
 		"$(mem_state $b2):$(block_state $b2):$(block_incr_states $b2)" \
 		"offline:offline:standby standby"
+	check "our table agrees with firmware for every increment" increments_consistent
 	check "modprobe -r" unload
 else
 	echo "# the kernel zone block holds unmovable pages: offline refused"
@@ -234,5 +235,5 @@ else
 	else
 		not_ok "the module stays pinned by the online kernel-zone block"
 	fi
+	check "our table agrees with firmware for every increment" increments_consistent
 fi
-check "our table agrees with firmware for every increment" increments_consistent
