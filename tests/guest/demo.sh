@@ -26,8 +26,8 @@ run grep MemTotal /proc/meminfo
 dmesg | grep "$MOD: memory block" | tail -n 2
 grown=$(($(meminfo_kb MemTotal) - t0))
 echo "MemTotal grew by $grown kB (2 blocks of 256 MiB minus 4 MiB of memmap each)"
-[ "$grown" -gt 500000 ] && ok "demo: standby memory went online" ||
-	not_ok "demo: standby memory went online"
+[ "$grown" -gt 500000 ] && ok "standby memory went online" ||
+	not_ok "standby memory went online"
 run cat /sys/kernel/debug/$MOD/increments
 
 say "Offline it again: the increments go back to firmware right after"
@@ -43,10 +43,10 @@ run lsmem -o RANGE,SIZE,STATE,BLOCK,CONFIGURED,MEMMAP-ON-MEMORY
 run chmem -e 256M
 run lsmem -o RANGE,SIZE,STATE,BLOCK,CONFIGURED,MEMMAP-ON-MEMORY
 [ "$(cat /sys/module/$MOD/status/online_blocks)" = 1 ] &&
-	ok "demo: configure mode onlined a block" ||
-	not_ok "demo: configure mode onlined a block"
+	ok "configure mode onlined a block" ||
+	not_ok "configure mode onlined a block"
 run chmem -d 256M
 run modprobe -r $MOD
 say "The module's kernel log"
 dmesg | grep "$MOD: "
-loaded && not_ok "demo: module unloaded" || ok "demo: module unloaded"
+loaded && not_ok "module unloaded" || ok "module unloaded"
