@@ -16,7 +16,9 @@
 #include <linux/ctype.h>
 #include <linux/err.h>
 #include <linux/init.h>
+#include <linux/ioport.h>
 #include <linux/log2.h>
+#include <linux/memory_hotplug.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/printk.h>
@@ -61,10 +63,21 @@ module_param(sim_fault, charp, 0444);
 MODULE_PARM_DESC(sim_fault,
 		 "Testing, backend=sim only: fault to inject from load on, <op>,<mode>[,count=N][,skip=N][,rn=N][,response=N] (see README)");
 
+static char *sim_base;
+module_param(sim_base, charp, 0444);
+MODULE_PARM_DESC(sim_base,
+		 "Testing, backend=sim only: first byte of the simulated standby memory (memparse syntax; default: where the kernel's memory ends)");
+
+static char *sim_size;
+module_param(sim_size, charp, 0444);
+MODULE_PARM_DESC(sim_size,
+		 "Testing, backend=sim only: size of the simulated standby memory (memparse syntax; default: up to the end of the machine's storage)");
+
 static struct ssm ssm;
 
 struct ssm_params {
 	bool sim;
+	u64 sim_base, sim_size;		/* 0: default */
 	u64 rzm;			/* 0: as firmware says */
 	enum ssm_mode mode;
 	struct ssm_sim_fault fault;
@@ -75,6 +88,17 @@ static int ssm_param_invalid(const char *name, const char *value,
 {
 	pr_err("%s=%.64s invalid: %s\n", name, value, allowed);
 	return -EINVAL;
+}
+
+/* memparse() of a whole string that starts with a digit */
+static int ssm_parse_size(const char *str, u64 *val)
+{
+	char *end;
+
+	if (!*str || !isdigit(*str))
+		return -EINVAL;
+	*val = memparse(str, &end);
+	return *end ? -EINVAL : 0;
 }
 
 static int ssm_parse_rzm(const char *str, u64 *rzm)
@@ -120,6 +144,17 @@ static int ssm_parse_params(struct ssm_params *p)
 		return ssm_param_invalid("mode", mode,
 					 "this kernel lacks " SSM_LAZY_MISSING);
 
+	if (sim_base && !p->sim)
+		return ssm_param_invalid("sim_base", sim_base, "needs backend=sim");
+	if (sim_base && ssm_parse_size(sim_base, &p->sim_base))
+		return ssm_param_invalid("sim_base", sim_base,
+					 "must be a size (memparse syntax: 1536M, 3G)");
+	if (sim_size && !p->sim)
+		return ssm_param_invalid("sim_size", sim_size, "needs backend=sim");
+	if (sim_size && (ssm_parse_size(sim_size, &p->sim_size) || !p->sim_size))
+		return ssm_param_invalid("sim_size", sim_size,
+					 "must be a size above 0 (memparse syntax: 512M, 1G)");
+
 	if (sim_fault) {
 		if (!p->sim)
 			return ssm_param_invalid("sim_fault", sim_fault,
@@ -141,6 +176,44 @@ static const char *ssm_size(u64 bytes, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * sim_base=/sim_size=: the simulated standby memory must be RAM the
+ * machine has, the kernel does not use, and memory hotplug may add.
+ * Below sim_base the simulated firmware reports boot memory.
+ */
+static int ssm_sim_check_range(const struct ssm_params *p,
+			       struct ssm_sim_config *cfg)
+{
+	u64 base = p->sim_base ?: cfg->boot_size;
+	u64 size = p->sim_size ?: (cfg->storage_size > base ?
+				   cfg->storage_size - base : 0);
+	struct range plug = mhp_get_pluggable_range(true);
+	u64 end = base + size - 1;
+	char a[16];
+
+	if (!size || base % cfg->rzm || size % cfg->rzm) {
+		pr_err("sim_base=0x%llx sim_size=0x%llx invalid: must be non-empty multiples of the increment size %s\n",
+		       base, size, ssm_size(cfg->rzm, a, sizeof(a)));
+		return -EINVAL;
+	}
+	if (region_intersects(base, size, IORESOURCE_SYSTEM_RAM,
+			      IORES_DESC_NONE) != REGION_DISJOINT) {
+		pr_err("sim_base/sim_size invalid: [0x%llx-0x%llx] overlaps System RAM\n",
+		       base, end);
+		return -EINVAL;
+	}
+	if (base < plug.start || end > plug.end ||
+	    base + size > cfg->storage_size) {
+		pr_err("sim_base/sim_size invalid: [0x%llx-0x%llx] is outside the machine's hotpluggable storage [0x%llx-0x%llx]\n",
+		       base, end, (u64)plug.start,
+		       min_t(u64, plug.end, cfg->storage_size - 1));
+		return -EINVAL;
+	}
+	cfg->boot_size = base;
+	cfg->storage_size = base + size;
+	return 0;
+}
+
 static struct ssm_transport *ssm_open_transport(const struct ssm_params *p)
 {
 	struct ssm_sim_config cfg = { .use_ram = true };
@@ -152,6 +225,10 @@ static struct ssm_transport *ssm_open_transport(const struct ssm_params *p)
 	cfg.rzm = p->rzm ?: SSM_DEFAULT_SIM_RZM;
 	cfg.storage_size = round_down(ssm_hw_storage_size(), cfg.rzm);
 	cfg.boot_size = ssm_sim_default_boot_size(cfg.rzm);
+	if (p->sim_base || p->sim_size) {
+		if (ssm_sim_check_range(p, &cfg))
+			return ERR_PTR(-EINVAL);
+	}
 	if (cfg.storage_size <= cfg.boot_size) {
 		pr_err("backend=sim: no RAM above the kernel's memory to offer as standby memory (boot with mem= below the machine's memory)\n");
 		return ERR_PTR(-ENODEV);
@@ -273,11 +350,13 @@ static void ssm_summary(const struct ssm *s)
 		first = min(first, phys);
 		last = max(last, phys + l->block_size - 1);
 	}
-	pr_info("loaded: backend=%s mode=%s increment=%s block=%s standby=%s in %lu blocks [0x%llx-0x%llx], memmap %s\n",
+	pr_info("loaded: backend=%s mode=%s increment=%s block=%s increments %lu assigned, %lu standby; standby=%s in %lu blocks [0x%llx-0x%llx], memmap %s\n",
 		s->client.transport->ops->name,
 		ssm_lazy(s) ? "lazy" : "configure",
 		ssm_size(l->rzm, inc, sizeof(inc)),
 		ssm_size(l->block_size, blk, sizeof(blk)),
+		l->incr_count[SSM_INCR_FOREIGN] + l->incr_count[SSM_INCR_ASSIGNED],
+		l->incr_count[SSM_INCR_STANDBY],
 		ssm_size(n * l->block_size, tot, sizeof(tot)), n, first, last,
 		s->memmap_default ? "on memory" : "in system memory");
 }

@@ -16,12 +16,27 @@ else
 fi
 since kunit | sed 's/^\[[^]]*\] \{0,1\}//' >/tmp/ktap
 
+# Parameterised cases report each parameter (8 spaces) before the case
+# itself (4 spaces): every parameter is a TAP line of its own.
 awk '
 /^    # Subtest: / { suite = $3; next }
+/^        (not )?ok [0-9]+ / {
+	good = ($1 == "ok")
+	line = $0
+	sub(/^ *(not )?ok [0-9]+ /, "", line)
+	if (line ~ /# SKIP/) good = 0
+	params[++np] = (good ? "ok" : "not ok") "|" line
+	next
+}
 /^    (not )?ok [0-9]+ / {
 	good = ($1 == "ok")
 	name = good ? $3 : $4
 	if ($0 ~ /# SKIP/) { good = 0; name = name " (skipped)" }
+	for (i = 1; i <= np; i++) {
+		split(params[i], p, "|")
+		printf "%s - kunit %s: %s: %s\n", p[1], suite, name, p[2]
+	}
+	np = 0
 	printf "%s - kunit %s: %s\n", good ? "ok" : "not ok", suite, name
 	next
 }

@@ -43,15 +43,17 @@ expect_eq "unload prints one line" "$(our_lines_since unload | wc -l)" 1
 bad_param() {
 	param=$1
 	want=$2
-	mark "bad-$param"
-	err=$(modprobe $MOD "$param" 2>&1)
+	tag=$(echo "$param" | tr ' ' '_')
+	mark "bad-$tag"
+	# shellcheck disable=SC2086
+	err=$(modprobe $MOD $param 2>&1)
 	rc=$?
 	if [ $rc -ne 0 ] && echo "$err" | grep -q "Invalid argument"; then
 		ok "$param refused with EINVAL"
 	else
 		not_ok "$param refused with EINVAL (rc=$rc: $err)"
 	fi
-	lines=$(our_lines_since "bad-$param")
+	lines=$(our_lines_since "bad-$tag")
 	n=$(echo "$lines" | grep -c .)
 	if [ "$n" = 1 ] && echo "$lines" | grep -qF "$want"; then
 		ok "$param: one dmesg line: $want"
@@ -71,6 +73,22 @@ bad_param increment_size=abc "increment_size=abc invalid: must be a power of two
 bad_param increment_size=0x "increment_size=0x invalid: must be a power of two from 1M to 16G"
 bad_param mode=bogus "mode=bogus invalid: must be auto, lazy or configure"
 bad_param sim_fault=assign "sim_fault=assign invalid: needs backend=sim"
+bad_param sim_base=1G "sim_base=1G invalid: needs backend=sim"
+bad_param "backend=sim sim_base=abc" "sim_base=abc invalid: must be a size (memparse syntax: 1536M, 3G)"
+bad_param "backend=sim sim_size=0" "sim_size=0 invalid: must be a size above 0"
+bad_param "backend=sim sim_base=512M sim_size=512M" "sim_base/sim_size invalid: [0x20000000-0x3fffffff] overlaps System RAM"
+bad_param "backend=sim sim_base=1536M sim_size=1G" "sim_base/sim_size invalid: [0x60000000-0x9fffffff] is outside the machine's hotpluggable storage"
+bad_param "backend=sim sim_base=1100M" "sim_base=0x44c00000 sim_size=0x3b400000 invalid: must be non-empty multiples of the increment size 256M"
+
+# An explicit simulated range: 512 MiB at 1.5 GiB, below it boot memory.
+mark simrange
+if load sim_base=1536M sim_size=512M &&
+   our_lines_since simrange | grep -q "standby=512M in .* blocks \[0x60000000-0x7fffffff\]"; then
+	ok "sim_base=1536M sim_size=512M: standby [0x60000000-0x7fffffff]"
+else
+	not_ok "sim_base=1536M sim_size=512M: standby [0x60000000-0x7fffffff] ($(our_lines_since simrange | grep loaded))"
+fi
+loaded && unload
 
 # The real firmware transport: QEMU's SCLP answers read SCP info, but has
 # no standby memory facility, so the load fails cleanly with ENODEV.
@@ -96,3 +114,27 @@ done
 expect_eq "20 load/unload cycles without error" "$fails" 0
 check "module is gone after the cycles" unloaded_ok
 check "no WARNING, BUG, Oops or lockdep report in 20 cycles" clean_since cycles
+
+# Discovery at three increment sizes: the 1 GiB above mem=1G is found,
+# whole, in as many increments as the size gives (and as many as boot
+# memory below it).
+for size in 1M 256M 512M; do
+	n=$((1024 / ${size%M}))
+	mark inc-$size
+	if load increment_size=$size; then
+		line=$(our_lines_since inc-$size | grep "loaded: ")
+		bsz=$(cat /sys/module/$MOD/status/block_size)
+		nb=$(((1 << 30) / bsz))
+		expect_eq "increment_size=$size: increments assigned/standby" \
+			"$(echo "$line" | sed -n 's/.*increments \([0-9]*\) assigned, \([0-9]*\) standby;.*/\1\/\2/p')" \
+			"$n/$n"
+		if echo "$line" | grep -q "increment=$size block=$((bsz >> 20))M .* standby=1G in $nb blocks \[0x40000000-0x7fffffff\]"; then
+			ok "increment_size=$size: 1G standby in $nb blocks at [0x40000000-0x7fffffff]"
+		else
+			not_ok "increment_size=$size: 1G standby in $nb blocks ($line)"
+		fi
+		unload
+	else
+		not_ok "load increment_size=$size"
+	fi
+done
