@@ -122,7 +122,7 @@ step "checkpatch.pl --strict: zero errors, warnings and checks" checkpatch
 # DKMS: the packaged source builds against every kernel.
 for k in $KERNELS; do
 	[ -n "${KDIR[$k]:-}" ] || continue
-	step "dkms add/build against $k" scripts/dkms-check.sh "${KDIR[$k]}"
+	step "dkms add, build, status, x86_64 refused, remove against $k" scripts/dkms-check.sh "${KDIR[$k]}"
 done
 
 # Guest tests.

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Package the module the way DKMS users get it and let dkms build it
-# against a (cross-built) kernel tree: dkms add + dkms build in a private
-# DKMS tree, so this machine's /var/lib/dkms and /usr/src stay untouched.
+# against a (cross-built) kernel tree: dkms add, build, status, the
+# refusal for another architecture, and remove, in a private DKMS tree, so this machine's /var/lib/dkms and /usr/src stay untouched.
 # Off s390x, ARCH and CROSS_COMPILE in the environment make it a cross
 # build; dkms is told the target arch so BUILD_EXCLUSIVE_ARCH holds.
 #
@@ -38,3 +38,23 @@ file "$ko"
 file "$ko" | grep -q "IBM S/390"
 modinfo -F vermagic "$ko" | grep -q "^$KREL "
 echo "dkms: built $(basename "$ko") for $KREL"
+
+# status shows it built for this kernel
+$d status -m "$NAME" -v "$VER" -k "$KREL" -a s390x | tee "$tmp/status"
+grep -q "$NAME/$VER, $KREL, s390x: built" "$tmp/status"
+
+# the refusal: dkms.conf builds on s390x only
+if $d build -m "$NAME" -v "$VER" -k "$KREL" -a x86_64 \
+	--kernelsourcedir "$B" >"$tmp/refusal" 2>&1; then
+	echo "dkms built for x86_64 although dkms.conf says s390x only"
+	exit 1
+fi
+cat "$tmp/refusal"
+grep -qi "BUILD_EXCLUSIVE" "$tmp/refusal"
+echo "dkms: x86_64 refused (BUILD_EXCLUSIVE_ARCH)"
+
+# remove leaves nothing behind
+$d remove -m "$NAME" -v "$VER" --all
+[ -z "$($d status -m "$NAME" -v "$VER")" ]
+[ ! -e "$tmp/tree/$NAME/$VER" ]
+echo "dkms: removed"
