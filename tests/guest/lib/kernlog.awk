@@ -4,9 +4,10 @@
 # problem; kind is panic, oops/BUG, WARNING, lockdep, hang, firmware
 # misuse, or known-lockdep for one upstream report we cannot avoid:
 #
-#   "possible circular locking dependency" taking kn->active of a memory
-#   block's sysfs file while holding mem_hotplug_lock, in
-#   try_remove_memory() -> remove_memory_blocks_and_altmaps().
+#   "possible circular locking dependency" whose chain is kn->active of a
+#   memory block's sysfs file and mem_hotplug_lock, recorded in
+#   try_remove_memory() -> remove_memory_blocks_and_altmaps(); lockdep
+#   reports it from the remove side or from a later state write.
 #   The kernel removes a block whose memmap lives on it (an altmap) under
 #   mem_hotplug_lock (6.8 to 7.3 alike), so removing such a block while
 #   someone reads or writes its state file gives this report, whoever
@@ -19,7 +20,11 @@
 
 function finish() {
 	pending = 0
-	if (acq ~ /kn->active/ && held ~ /mem_hotplug_lock/ && altmaps)
+	# Seen from either side: the remove path (kn->active wanted under
+	# mem_hotplug_lock) or a state write (cpu_hotplug_lock wanted under
+	# kn->active) after the remove path was recorded.
+	if (altmaps && chain ~ /kn->active/ && chain ~ /mem_hotplug_lock/ &&
+	    (acq held) ~ /kn->active/)
 		print "known-lockdep|" circ_line
 	else
 		print "lockdep|" circ_line
@@ -30,12 +35,14 @@ function finish() {
 		if (pending)
 			finish()
 		pending = 1; circ = NR; circ_line = line
-		acq = ""; held = ""; want = ""; altmaps = 0
+		acq = ""; held = ""; want = ""; altmaps = 0; chain = ""
 		next
 	}
 	if (pending) {
 		if (want == "acq") { acq = line; want = "" }
 		else if (want == "held") { held = line; want = "" }
+		else if (want == "chain") { chain = line; want = "" }
+		if (line ~ /Chain exists of:/) want = "chain"
 		if (line ~ /is trying to acquire lock:/) want = "acq"
 		if (line ~ /but task is already holding lock:/) want = "held"
 		if (line ~ /remove_memory_blocks_and_altmaps/) altmaps = 1
