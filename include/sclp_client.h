@@ -51,7 +51,13 @@ struct ssm_client {
 	unsigned long requests[SSM_OP_NR];
 	unsigned long failures[SSM_OP_NR];
 	unsigned long unknown;		/* assigns whose cleanup failed */
+	u16 *last_resp;			/* by rn: last (un)assign answer */
 };
+
+#define SSM_RESP_NONE		0x0000	/* no (un)assign issued yet */
+#define SSM_RESP_NO_ANSWER	0xffff	/* request timed out */
+
+u16 ssm_client_last_response(struct ssm_client *c, u32 rn);
 
 extern const struct ssm_fw_ops ssm_client_fw_ops;
 

@@ -34,6 +34,16 @@ static const char *ssm_fw_view(struct ssm *s, u32 rn)
 	return ssm_sim_rn_assigned(t, rn) ? "assigned" : "standby";
 }
 
+static void ssm_show_response(struct seq_file *m, u16 resp)
+{
+	if (resp == SSM_RESP_NONE)
+		seq_puts(m, "-\n");
+	else if (resp == SSM_RESP_NO_ANSWER)
+		seq_puts(m, "no-answer\n");
+	else
+		seq_printf(m, "0x%04x\n", resp);
+}
+
 static int increments_show(struct seq_file *m, void *v)
 {
 	struct ssm *s = m->private;
@@ -41,15 +51,16 @@ static int increments_show(struct seq_file *m, void *v)
 	u64 start;
 	u32 rn;
 
-	seq_puts(m, "rn range state refs element firmware\n");
+	seq_puts(m, "rn range state refs element firmware last_response\n");
 	mutex_lock(&s->lock);
 	for (rn = 1; rn <= l->rnmax; rn++) {
 		start = ssm_rn_to_phys(l, rn);
-		seq_printf(m, "%u [0x%llx-0x%llx] %s %u %u %s\n", rn, start,
+		seq_printf(m, "%u [0x%llx-0x%llx] %s %u %u %s ", rn, start,
 			   start + l->rzm - 1,
 			   ssm_incr_state_name(ssm_incr_state(l, rn)),
 			   l->incr_refs[rn], l->incr_elem[rn],
 			   ssm_fw_view(s, rn));
+		ssm_show_response(m, ssm_client_last_response(&s->client, rn));
 	}
 	mutex_unlock(&s->lock);
 	return 0;

@@ -72,6 +72,8 @@ void ssm_client_destroy(struct ssm_client *c)
 	c->transport = NULL;
 	free_page((unsigned long)c->sccb);
 	c->sccb = NULL;
+	kvfree(c->last_resp);
+	c->last_resp = NULL;
 	mutex_destroy(&c->lock);
 }
 
@@ -128,10 +130,35 @@ int ssm_client_read_info(struct ssm_client *c, struct ssm_scp_info *info)
 			rc = ssm_sccb_decode_read_info(c->sccb, info);
 	}
 	ssm_client_count(c, SSM_OP_READ_INFO, rc);
-	if (!rc)
+	if (!rc) {
 		c->info = *info;
+		kvfree(c->last_resp);
+		c->last_resp = kvcalloc(info->rnmax + 1, sizeof(u16),
+					GFP_KERNEL);
+		if (!c->last_resp)
+			rc = -ENOMEM;
+	}
 	mutex_unlock(&c->lock);
 	return rc;
+}
+
+/**
+ * ssm_client_last_response() - firmware's last answer to an (un)assign
+ * @c: client
+ * @rn: increment number
+ *
+ * Return: the response code, SSM_RESP_NONE if none was issued, or
+ * SSM_RESP_NO_ANSWER if the last one timed out.
+ */
+u16 ssm_client_last_response(struct ssm_client *c, u32 rn)
+{
+	u16 resp = SSM_RESP_NONE;
+
+	mutex_lock(&c->lock);
+	if (c->last_resp && rn <= c->info.rnmax)
+		resp = c->last_resp[rn];
+	mutex_unlock(&c->lock);
+	return resp;
 }
 
 /* Record one answered read storage info SCCB in the layout. */
@@ -295,6 +322,9 @@ static int ssm_client_do_assign(struct ssm_client *c, u32 cmd, u16 rn)
 	mutex_lock(&c->lock);
 	ssm_sccb_encode_assign(c->sccb, rn);
 	rc = ssm_client_request(c, op, cmd, rn);
+	if (c->last_resp && rn <= c->info.rnmax)
+		c->last_resp[rn] = rc == -ETIMEDOUT ? SSM_RESP_NO_ANSWER :
+			((struct ssm_sccb_header *)c->sccb)->response_code;
 	if (!rc)
 		rc = ssm_sccb_decode_assign(c->sccb, cmd, rn);
 	ssm_client_count(c, op, rc);
