@@ -25,19 +25,27 @@ CROSS_COMPILE ?= s390x-linux-gnu-
 export ARCH CROSS_COMPILE
 endif
 
-.PHONY: all modules kunit check demo bench stress clean help
+.PHONY: all modules kunit test-modules check demo bench stress clean \
+	distclean help
 
 all: modules
 
 # kunit: the module and its KUnit test module (needs CONFIG_KUNIT).
+# test-modules: those, and the guest tests' helper and bench modules.
+TEST_MODULE_DIRS := tests/helper tests/bench
 modules: SSM_KUNIT_ARG :=
-kunit: SSM_KUNIT_ARG := SSM_KUNIT=1
-modules kunit:
+kunit test-modules: SSM_KUNIT_ARG := SSM_KUNIT=1
+modules kunit test-modules:
 ifeq ($(KDIR),)
 	@scripts/prereqs.sh host sources
 	+@$(MAKE) --no-print-directory KDIR="$$(scripts/build-kernel.sh $(KVER))" $@
 else
 	+$(MAKE) -C $(KDIR) M=$(CURDIR) $(SSM_KUNIT_ARG) modules
+	+@if [ $@ = test-modules ]; then \
+		for d in $(TEST_MODULE_DIRS); do \
+			$(MAKE) -C $(KDIR) M=$(CURDIR)/$$d modules || exit 1; \
+		done; \
+	fi
 endif
 
 check:
@@ -52,14 +60,19 @@ bench:
 stress:
 	@scripts/stress.sh $(DURATION)
 
+# clean: build products; distclean: also build/ (test logs, results of
+# make check, the per-kernel module copies).
 clean:
 	rm -rf .tmp_versions Module.symvers modules.order .modules.order.cmd \
 		*.ko *.mod *.mod.c *.o .*.cmd src/*.o src/.*.cmd tests/kunit/*.o \
-		tests/kunit/.*.cmd .*.o.d src/.*.o.d build
-	for d in tests/helper tests/bench; do \
+		tests/kunit/.*.cmd .*.o.d src/.*.o.d
+	for d in $(TEST_MODULE_DIRS); do \
 		rm -f $$d/*.o $$d/.*.cmd $$d/*.ko $$d/*.mod $$d/*.mod.c \
 			$$d/Module.symvers $$d/modules.order $$d/.*.o.d; \
 	done
+
+distclean: clean
+	rm -rf build
 
 help:
 	@sed -n '3,16p' Makefile

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build the module for one kernel series, pack the guest initramfs and boot
+# Build the module (make test-modules) for one kernel series, pack the guest initramfs and boot
 # it: the guest runs the given tests/guest/*.sh and the TAP verdict comes
 # out on stdout (see run-guest.sh).
 #
@@ -41,23 +41,14 @@ flock 8
 if [ ! -f "$out/.stamp" ] || [ -n "$(find "$TOP/src" "$TOP/include" \
 	"$TOP/tests/kunit" "$TOP/tests/helper" "$TOP/tests/bench" "$TOP/Kbuild" -newer "$out/.stamp" \
 	2>/dev/null | head -n1)" ]; then
-	# Not "make clean": that removes build/ with every log in it.
-	rm -f "$TOP"/*.ko "$TOP"/*.o "$TOP"/src/*.o "$TOP"/tests/*/*.o \
-		"$TOP"/tests/*/*.ko
+	make -C "$TOP" --no-print-directory clean >/dev/null 2>&1
 	touch "$out/.stamp.new"
-	if ! make -C "$TOP" --no-print-directory KDIR="$B" kunit \
+	if ! make -C "$TOP" --no-print-directory KDIR="$B" test-modules \
 		>"$out/build.log" 2>&1; then
 		tail -20 "$out/build.log" >&2
 		die "module build for $SERIES failed (build/$SERIES/build.log)"
 	fi
-	cp "$TOP"/*.ko "$out/"
-	# Test helper and benchmark baseline modules, where present.
-	for d in helper bench; do
-		[ -f "$TOP/tests/$d/Kbuild" ] || continue
-		make -C "$B" M="$TOP/tests/$d" modules >>"$out/build.log" 2>&1 ||
-			die "tests/$d module build for $SERIES failed"
-		cp "$TOP"/tests/$d/*.ko "$out/"
-	done
+	cp "$TOP"/*.ko "$TOP"/tests/helper/*.ko "$TOP"/tests/bench/*.ko "$out/"
 	mv "$out/.stamp.new" "$out/.stamp"
 fi
 "$TOP/scripts/initramfs.sh" "$B" "$out/initramfs.cpio.gz" "$out"/*.ko ||
