@@ -7,27 +7,35 @@
 . ./lib/common.sh
 
 # System memory an added (not onlined) block costs: median of 5 loads.
-drops=""
+drops="" pts="" rest=""
+start=$(settled_free_kb) pstart=$(meminfo_kb PageTables)
 n=0
 while [ $n -lt 5 ]; do
-	sync
-	f0=$(meminfo_kb MemFree)
+	f0=$(settled_free_kb) p0=$(meminfo_kb PageTables)
 	load || break
-	f1=$(meminfo_kb MemFree)
-	nb=$(our_blocks | wc -l)
+	f1=$(settled_free_kb) p1=$(meminfo_kb PageTables)
+	nb=$(our_blocks | wc -l) half=$(($(memmap_kb) / 2))
 	drops="$drops $(((f0 - f1) / nb))"
+	pts="$pts $(((p1 - p0) / nb))"
+	rest="$rest $(((f0 - f1 - (p1 - p0)) / nb))"
 	unload || break
 	n=$((n + 1))
 done
 expect_eq "5 load/unload rounds for the MemFree measurement" "$n" 5
-drop=$(echo $drops | tr ' ' '\n' | median)
-echo "# memfree drop per added block (kB), 5 loads: $drops; median $drop"
-# The memmap of a 256 MiB block is 4 MiB; an added block must cost well
-# under a quarter of that.
-if [ -n "$drop" ] && [ "$drop" -lt 1024 ]; then
-	ok "an added block costs far less than its memmap (median ${drop} kB)"
+echo "# after 5 rounds: MemFree $(($(settled_free_kb) - start)) kB, PageTables $(($(meminfo_kb PageTables) - pstart)) kB"
+rest=$(echo $rest | tr ' ' '\n' | median)
+echo "# per added block (kB), 5 loads: MemFree drop$drops; PageTables growth$pts"
+# The memmap of a 256 MiB block is 4 MiB (64 bytes per 4 KiB page). What
+# an added block does cost is the page tables that map the block and its
+# memmap: about 1 MiB, steady to a few kB (make bench: PageTables +4.1 MiB
+# per GiB). MemFree moves by up to about 500 kB per block between loads
+# (per-CPU free lists, slab), so what it lost beyond the page tables is
+# compared with half the memmap: far above the noise, far below the
+# memmap this block would otherwise take.
+if [ -n "$rest" ] && [ "$rest" -lt "$half" ]; then
+	ok "beyond its page tables an added block costs less than half its memmap (median ${rest} kB < ${half} kB)"
 else
-	not_ok "an added block costs far less than its memmap (median ${drop} kB)"
+	not_ok "beyond its page tables an added block costs less than half its memmap (median ${rest} kB, want < ${half} kB)"
 fi
 
 mark load
@@ -79,7 +87,7 @@ expect_eq "MemTotal back where it was" "$(meminfo_kb MemTotal)" "$t0"
 # The memory is usable, and a process's data in it survives migration.
 # User pages come from the highest zone first: with one movable block
 # online, the program's pages land in that block.
-mf0=$(meminfo_kb MemFree)
+mf0=$(settled_free_kb)
 check "online block $b again" online_block $b
 memtouch 96 hold >/tmp/hold.out 2>&1 &
 pid=$!
@@ -111,7 +119,7 @@ fi
 kill $pid
 wait $pid 2>/dev/null
 expect_eq "MemFree back within 8 MiB after the program exits" \
-	"$(( ($(meminfo_kb MemFree) - mf0) / 8192 ))" 0
+	"$(( ($(settled_free_kb) - mf0) / 8192 ))" 0
 expect_eq "all blocks offline" "$(blocks_summary)" "$(for x in $blocks; do printf '%s:offline:0 ' $x; done)"
 
 # Every block online at once: MemTotal grows by all of them.
