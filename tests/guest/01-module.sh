@@ -28,11 +28,8 @@ done
 mark load
 check "modprobe $MOD backend=sim" load
 check "module is loaded" loaded
-if our_lines_since load | grep -q "loaded: backend=sim"; then
-	ok "load prints its summary"
-else
-	not_ok "load prints its summary"
-fi
+expect_log load "loaded: backend=sim" \
+	"load prints its summary"
 expect_eq "status/backend" "$(cat /sys/module/$MOD/status/backend)" sim
 mark unload
 check "modprobe -r $MOD" unload

@@ -42,11 +42,8 @@ mark load
 check "load with backend=sim" load
 expect_eq "mode=auto resolves to lazy" "$(cat /sys/module/$MOD/status/mode)" lazy
 expect_eq "memmap goes on the memory" "$(cat /sys/module/$MOD/status/memmap_on_memory)" 1
-if our_lines_since load | grep -q "Standby memory at 0x40000000 (1024M of 1024M usable)"; then
-	ok "load reports the standby run as upstream does"
-else
-	not_ok "load reports the standby run as upstream does"
-fi
+expect_log load "Standby memory at 0x40000000 (1024M of 1024M usable)" \
+	"load reports the standby run as upstream does"
 blocks=$(our_blocks | tr '\n' ' ')
 nb=$(echo $blocks | wc -w)
 expect_eq "all standby blocks are ours" "$((nb * $(block_kb)))" 1048576
@@ -65,11 +62,8 @@ t1=$(meminfo_kb MemTotal)
 expect_eq "block $b online (kernel, ours, held)" "$(mem_state $b):$(block_state $b):$(block_held $b)" "online:online:1"
 expect_eq "block $b increments assigned (ours, firmware)" "$(block_incr_states $b)" "assigned assigned"
 expect_eq "MemTotal grows by block size minus memmap (kB)" "$((t1 - t0))" "$(online_growth_kb 1)"
-if our_lines_since online | grep -q "memory block $b \[0x[0-9a-f]*-0x[0-9a-f]*\]: online"; then
-	ok "dmesg: one line for the online with block and range"
-else
-	not_ok "dmesg: one line for the online with block and range"
-fi
+expect_log online "memory block $b \[0x[0-9a-f]*-0x[0-9a-f]*\]: online" \
+	"dmesg: one line for the online with block and range"
 
 # Pinned while online.
 err=$(modprobe -r $MOD 2>&1)
@@ -163,11 +157,8 @@ fi
 expect_eq "block $b stays offline (kernel, ours, held)" "$(mem_state $b):$(block_state $b):$(block_held $b)" "offline:offline:0"
 expect_eq "block $b increments all standby" "$(block_incr_states $b)" "standby standby"
 expect_eq "the veto is counted" "$(counter vetoes)" $((v0 + 1))
-if our_lines_since assignfail | grep -q "assign storage failed (cmd=0x000d0001, response=0x05f0, rn=0x"; then
-	ok "dmesg names command, response and rn of the failed assign"
-else
-	not_ok "dmesg names command, response and rn of the failed assign"
-fi
+expect_log assignfail "assign storage failed (cmd=0x000d0001, response=0x05f0, rn=0x" \
+	"dmesg names command, response and rn of the failed assign"
 
 # Injected unassign failure: offline succeeds, the increment stays
 # assigned in firmware and in our table (consistent), and is retried.
@@ -176,11 +167,8 @@ online_block $b
 mark unassignfail
 fault "unassign,response"
 check "offline block $b although firmware refuses one unassign" offline_block $b
-if our_lines_since unassignfail | grep -q "unassign storage failed (cmd=0x000c0001, response=0x05f0, rn=0x"; then
-	ok "dmesg reports the failed unassign with command, response and rn"
-else
-	not_ok "dmesg reports the failed unassign with command, response and rn"
-fi
+expect_log unassignfail "unassign storage failed (cmd=0x000c0001, response=0x05f0, rn=0x" \
+	"dmesg reports the failed unassign with command, response and rn"
 expect_eq "one stale increment" "$(counter stale)" 1
 check "our table agrees with firmware for every increment" increments_consistent
 check "online again reuses the still assigned increment" online_block $b

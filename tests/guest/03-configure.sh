@@ -60,11 +60,8 @@ check "config 1 on block $b" sh -c "echo 1 >$FWMEM/memory$b/config"
 expect_eq "block $b configured: added offline, assigned" "$(where $b)" "$CONFIGURED"
 check "config 1 again is a no-op" sh -c "echo 1 >$FWMEM/memory$b/config"
 expect_eq "memmap_on_memory of a configured block is EBUSY" "$(write_err $FWMEM/memory$b/memmap_on_memory 0)" "$E_BUSY"
-if our_lines_since configure | grep -q "memory block $b \[0x[0-9a-f]*-0x[0-9a-f]*\]: configured"; then
-	ok "dmesg: configured, with block and range"
-else
-	not_ok "dmesg: configured, with block and range"
-fi
+expect_log configure "memory block $b \[0x[0-9a-f]*-0x[0-9a-f]*\]: configured" \
+	"dmesg: configured, with block and range"
 t0=$(meminfo_kb MemTotal)
 check "online block $b" online_block $b
 expect_eq "MemTotal growth (kB), memmap on memory=$memmap" "$(($(meminfo_kb MemTotal) - t0))" "$(online_growth_kb $memmap)"
@@ -142,10 +139,7 @@ expect_eq "all blocks deconfigured" "$(for x in $blocks; do where $x; done | sor
 echo 1 >$FWMEM/memory$b/config
 mark unload
 check "modprobe -r with a configured offline block" unload
-if our_lines_since unload | grep -q "unloaded: all standby memory returned to firmware"; then
-	ok "unload gave every increment back"
-else
-	not_ok "unload gave every increment back"
-fi
+expect_log unload "unloaded: all standby memory returned to firmware" \
+	"unload gave every increment back"
 check "no memory block, /sys/firmware/memory or debugfs left" nothing_left "$blocks"
 check "kernel log clean" clean_since load

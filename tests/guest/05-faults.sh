@@ -42,11 +42,8 @@ for m in response timeout malformed; do
 	check "load, unassign $m: our table agrees with firmware" increments_consistent
 	mark unload-$m
 	check "load, unassign $m: unload" unload
-	if our_lines_since unload-$m | grep -q "unloaded: all standby memory returned to firmware"; then
-		ok "load, unassign $m: the unload gave the stale increment back"
-	else
-		not_ok "load, unassign $m: the unload gave the stale increment back"
-	fi
+	expect_log unload-$m "unloaded: all standby memory returned to firmware" \
+		"load, unassign $m: the unload gave the stale increment back"
 done
 
 # --- lazy online: assign; lazy offline: unassign ---
@@ -86,11 +83,8 @@ if load mode=lazy 2>/dev/null; then
 	fault "unassign,response"
 	mark unload-stale
 	check "unload, unassign response: modprobe -r succeeds" unload
-	if our_lines_since unload-stale | grep -q "unloaded; 1 increments stay assigned (firmware refused to take them back)"; then
-		ok "unload, unassign response: dmesg says what stays assigned"
-	else
-		not_ok "unload, unassign response: dmesg says what stays assigned"
-	fi
+	expect_log unload-stale "unloaded; 1 increments stay assigned (firmware refused to take them back)" \
+		"unload, unassign response: dmesg says what stays assigned"
 else
 	not_ok "load mode=lazy (this kernel: $(uname -r))"
 fi
@@ -135,10 +129,7 @@ echo 1 >$FWMEM/memory$b/config
 fault "unassign,timeout,count=2"
 mark unload-configured
 check "unload with a configured block, unassign timeout: modprobe -r succeeds" unload
-if our_lines_since unload-configured | grep -q "unloaded; 1 increments stay assigned"; then
-	ok "unload, unassign timeout: dmesg says what stays assigned"
-else
-	not_ok "unload, unassign timeout: dmesg says what stays assigned"
-fi
+expect_log unload-configured "unloaded; 1 increments stay assigned" \
+	"unload, unassign timeout: dmesg says what stays assigned"
 check "nothing left behind" nothing_left "$b"
 check "kernel log clean" clean_since load

@@ -67,11 +67,8 @@ expect_eq "configure of a busy range fails: add_memory() says EEXIST" \
 	"$(write_err $FWMEM/memory$b/config 1)" "File exists"
 expect_eq "block $b deconfigured, increments standby" \
 	"$(cat $FWMEM/memory$b/config):$(mem_state $b):$(block_incr_states $b)" "0:absent:standby standby"
-if our_lines_since busy | grep -q "memory block $b \[.*\]: configure failed: add_memory: -17, assignment rolled back"; then
-	ok "dmesg: configure failed, assignment rolled back"
-else
-	not_ok "dmesg: configure failed, assignment rolled back"
-fi
+expect_log busy "memory block $b \[.*\]: configure failed: add_memory: -17, assignment rolled back" \
+	"dmesg: configure failed, assignment rolled back"
 check "our table agrees with firmware" increments_consistent
 check "release the range" sh -c "echo none >$HELPER/busy"
 check "configure works once the range is free" sh -c "echo 1 >$FWMEM/memory$b/config"
@@ -83,11 +80,8 @@ echo "$start $size" >$HELPER/busy
 mark lazybusy
 check "load mode=lazy with block $b busy" load mode=lazy
 expect_eq "block $b not added, standby" "$(mem_state $b):$(block_state $b)" "absent:standby"
-if our_lines_since lazybusy | grep -q "memory block $b \[.*\]: not added: -17"; then
-	ok "dmesg: block not added, EEXIST"
-else
-	not_ok "dmesg: block not added, EEXIST"
-fi
+expect_log lazybusy "memory block $b \[.*\]: not added: -17" \
+	"dmesg: block not added, EEXIST"
 check "unload" unload
 echo none >$HELPER/busy
 

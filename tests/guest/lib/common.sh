@@ -46,6 +46,16 @@ since() {
 # Lines of ours in the kernel log since a mark.
 our_lines_since() { since "$1" | grep "$MOD: "; }
 
+# expect_log <mark> <pattern> <description>: one of our kernel lines since
+# the mark matches the basic regular expression.
+expect_log() {
+	if our_lines_since "$1" | grep -q "$2"; then
+		ok "$3"
+	else
+		not_ok "$3"
+	fi
+}
+
 # No warning, oops, BUG, lockdep report, hang or firmware misuse since a
 # mark (lib/kernlog.awk; its one known upstream lockdep report aside).
 clean_since() {
