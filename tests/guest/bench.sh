@@ -12,7 +12,8 @@ START=0x40000000		# the standby memory above mem=1G
 BASELINE=/lib/modules/$(uname -r)/extra/ssm_bench_baseline.ko
 LAYOUT=/lib/modules/$(uname -r)/extra/ssm_bench_layout.ko
 
-settle() { sync; echo 3 >/proc/sys/vm/drop_caches; sleep 1; }
+# Drop clean caches, then let the counters settle (lib/common.sh).
+settle() { echo 3 >/proc/sys/vm/drop_caches; settled_free_kb >/dev/null; }
 csv() { echo "csv $*"; }
 # ns of one sysfs write (fails the measurement on error)
 tw() { set -- $(timeit write "$1" "$2"); [ "$2" = 0 ] && echo "$1"; }
