@@ -135,10 +135,8 @@ meminfo_kb() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 # 32 writes bring the high marks to their minimum ((7/8)^32 < 2 %).
 settled_free_kb() {
 	sync
-	i=0
-	while [ $i -lt 32 ]; do
+	for _settle in $(seq 32); do
 		echo 1 2>/dev/null >/proc/sys/vm/stat_refresh
-		i=$((i + 1))
 	done
 	meminfo_kb MemFree
 }
