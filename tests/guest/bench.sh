@@ -78,56 +78,49 @@ for k in $(seq 1 $NB); do
 done
 
 # --- online / offline time per block -------------------------------------
-b=$FIRST
-on="" off="" add="" rem=""
+# cycles <method> <add> <remove>: REPS rounds of add, online, offline and
+# remove of the first standby block. <add> and <remove> print the ns they
+# took; "-" where the method adds at load and removes at unload.
+cycles() {
+	method=$1 addf=$2 remf=$3
+	add="" on="" off="" rem=""
+	r=0
+	while [ $r -lt $REPS ]; do
+		[ "$addf" = - ] || add="$add $($addf $r)"
+		on="$on $(tw $SYSMEM/memory$FIRST/state online_movable)"
+		off="$off $(tw $SYSMEM/memory$FIRST/state offline)"
+		[ "$remf" = - ] || rem="$rem $($remf)"
+		r=$((r + 1))
+	done
+	[ -n "$add" ] && csv add_ns "$method" $BMIB ns $add
+	csv online_ns "$method" $BMIB ns $on
+	csv offline_ns "$method" $BMIB ns $off
+	[ -n "$rem" ] && csv remove_ns "$method" $BMIB ns $rem
+	if [ "$(echo $on $off | wc -w)" = $((2 * REPS)) ] &&
+	   { [ "$addf" = - ] || [ "$(echo $add $rem | wc -w)" = $((2 * REPS)) ]; }; then
+		ok "$method: $REPS block cycles timed"
+	else
+		not_ok "$method: $REPS block cycles timed"
+	fi
+}
+
+cfg_add() { tw $FWMEM/memory$FIRST/config 1; }
+cfg_rem() { tw $FWMEM/memory$FIRST/config 0; }
+# The baseline module times its add_memory() itself.
+base_add() {
+	mark base$1
+	insmod $BASELINE start=$START size=$((BMIB << 20)) &&
+		since base$1 | sed -n 's/.*ssm_bench_baseline: added 1 blocks .* in \([0-9]*\) ns/\1/p'
+}
+base_rem() { set -- $(timeit run /usr/sbin/rmmod ssm_bench_baseline); echo "$1"; }
+
 load mode=lazy
-i=0
-while [ $i -lt $REPS ]; do
-	on="$on $(tw $SYSMEM/memory$b/state online_movable)"
-	off="$off $(tw $SYSMEM/memory$b/state offline)"
-	i=$((i + 1))
-done
+cycles lazy - -
 unload
-csv online_ns lazy $BMIB ns $on
-csv offline_ns lazy $BMIB ns $off
-[ "$(echo $on | wc -w)" = $REPS ] && ok "lazy online/offline timed" || not_ok "lazy online/offline timed"
-
-on="" off="" add="" rem=""
 load mode=configure
-i=0
-while [ $i -lt $REPS ]; do
-	add="$add $(tw $FWMEM/memory$b/config 1)"
-	on="$on $(tw $SYSMEM/memory$b/state online_movable)"
-	off="$off $(tw $SYSMEM/memory$b/state offline)"
-	rem="$rem $(tw $FWMEM/memory$b/config 0)"
-	i=$((i + 1))
-done
+cycles configure cfg_add cfg_rem
 unload
-csv add_ns configure $BMIB ns $add
-csv online_ns configure $BMIB ns $on
-csv offline_ns configure $BMIB ns $off
-csv remove_ns configure $BMIB ns $rem
-[ "$(echo $on $add | wc -w)" = $((2 * REPS)) ] && ok "configure online/offline timed" ||
-	not_ok "configure online/offline timed"
-
-on="" off="" add="" rem=""
-i=0
-while [ $i -lt $REPS ]; do
-	mark base$i
-	insmod $BASELINE start=$START size=$((BMIB << 20)) || break
-	add="$add $(since base$i | sed -n 's/.*ssm_bench_baseline: added 1 blocks .* in \([0-9]*\) ns/\1/p')"
-	on="$on $(tw $SYSMEM/memory$b/state online_movable)"
-	off="$off $(tw $SYSMEM/memory$b/state offline)"
-	set -- $(timeit run /usr/sbin/rmmod ssm_bench_baseline)
-	rem="$rem $1"
-	i=$((i + 1))
-done
-csv add_ns baseline $BMIB ns $add
-csv online_ns baseline $BMIB ns $on
-csv offline_ns baseline $BMIB ns $off
-csv remove_ns baseline $BMIB ns $rem
-[ "$(echo $on $add | wc -w)" = $((2 * REPS)) ] && ok "baseline add/online/offline timed" ||
-	not_ok "baseline add/online/offline timed"
+cycles baseline base_add base_rem
 
 # --- scale: 1M increments (1024 over the standby GiB) against 256M -----
 for inc in 256M 1M; do
@@ -137,8 +130,8 @@ for inc in 256M 1M; do
 		settle
 		set -- $(timeit run /usr/sbin/modprobe $MOD backend=sim mode=lazy increment_size=$inc)
 		ld="$ld $1"
-		on="$on $(tw $SYSMEM/memory$b/state online_movable)"
-		off="$off $(tw $SYSMEM/memory$b/state offline)"
+		on="$on $(tw $SYSMEM/memory$FIRST/state online_movable)"
+		off="$off $(tw $SYSMEM/memory$FIRST/state offline)"
 		unload
 		i=$((i + 1))
 	done
