@@ -113,6 +113,7 @@ void ssm_sccb_encode_assign(void *sccb, u16 rn);
 int ssm_sccb_decode_read_info(const void *sccb, struct ssm_scp_info *info);
 int ssm_sccb_decode_storage_info(const void *sccb, u8 id, u32 rnmax,
 				 struct ssm_storage_info *info);
+u16 ssm_sccb_response(const void *sccb);
 int ssm_sccb_decode_assign(const void *sccb, u32 cmd, u16 rn);
 int ssm_sccb_decode_attach(const void *sccb, u8 id, u32 rnmax, u16 *nr_entries);
 u16 ssm_sccb_entry_rn(const void *sccb, bool attach, unsigned int i);

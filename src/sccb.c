@@ -188,6 +188,19 @@ int ssm_sccb_decode_storage_info(const void *sccb, u8 id, u32 rnmax,
 }
 
 /**
+ * ssm_sccb_response() - the response code firmware wrote into an SCCB
+ * @sccb: an answered SCCB of any command
+ *
+ * Return: the response code, whether the answer is good or not.
+ */
+u16 ssm_sccb_response(const void *sccb)
+{
+	const struct ssm_sccb_header *hdr = sccb;
+
+	return hdr->response_code;
+}
+
+/**
  * ssm_sccb_decode_assign() - decode an assign or unassign storage answer
  * @sccb: the answered SCCB
  * @cmd: SSM_CMD_ASSIGN_STORAGE or SSM_CMD_UNASSIGN_STORAGE

@@ -324,7 +324,7 @@ static int ssm_client_do_assign(struct ssm_client *c, u32 cmd, u16 rn)
 	rc = ssm_client_request(c, op, cmd, rn);
 	if (c->last_resp && rn <= c->info.rnmax)
 		c->last_resp[rn] = rc == -ETIMEDOUT ? SSM_RESP_NO_ANSWER :
-			((struct ssm_sccb_header *)c->sccb)->response_code;
+			ssm_sccb_response(c->sccb);
 	if (!rc)
 		rc = ssm_sccb_decode_assign(c->sccb, cmd, rn);
 	ssm_client_count(c, op, rc);
