@@ -137,6 +137,33 @@ static void client_assign_unassign(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, e->c.failures[SSM_OP_ASSIGN], 1);
 }
 
+/* debugfs's last_response column: firmware's last answer per increment */
+static void client_records_last_response(struct kunit *test)
+{
+	struct client_env *e = env_new(test, MiB(256), GiB(2), GiB(1), 0);
+
+	KUNIT_ASSERT_EQ(test, env_probe(test, e), 0);
+	KUNIT_EXPECT_EQ(test, ssm_client_last_response(&e->c, 5), SSM_RESP_NONE);
+	KUNIT_ASSERT_EQ(test, ssm_client_assign(&e->c, 5), 0);
+	KUNIT_EXPECT_EQ(test, ssm_client_last_response(&e->c, 5), SSM_RESP_DONE);
+	/* assigned already: firmware completes with a condition noted */
+	KUNIT_ASSERT_EQ(test, ssm_client_assign(&e->c, 5), 0);
+	KUNIT_EXPECT_EQ(test, ssm_client_last_response(&e->c, 5),
+			SSM_RESP_DONE_ALT);
+	/* 0x05f0: the simulation's response when a fault is armed */
+	arm(e, "unassign,response");
+	KUNIT_EXPECT_EQ(test, ssm_client_unassign(&e->c, 5), -EIO);
+	KUNIT_EXPECT_EQ(test, ssm_client_last_response(&e->c, 5), 0x05f0);
+	arm(e, "unassign,timeout");
+	KUNIT_EXPECT_EQ(test, ssm_client_unassign(&e->c, 5), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, ssm_client_last_response(&e->c, 5),
+			SSM_RESP_NO_ANSWER);
+	/* other increments and numbers beyond rnmax have none */
+	KUNIT_EXPECT_EQ(test, ssm_client_last_response(&e->c, 6), SSM_RESP_NONE);
+	KUNIT_EXPECT_EQ(test, ssm_client_last_response(&e->c, 9), SSM_RESP_NONE);
+	KUNIT_EXPECT_EQ(test, ssm_client_unassign(&e->c, 5), 0);
+}
+
 struct fault_case {
 	const char *spec;
 	int want;		/* result of the operation under the fault */
@@ -290,6 +317,7 @@ static struct kunit_case client_cases[] = {
 	KUNIT_CASE(client_discover_attaches_standby_elements),
 	KUNIT_CASE(client_discover_mixed_element),
 	KUNIT_CASE(client_assign_unassign),
+	KUNIT_CASE(client_records_last_response),
 	KUNIT_CASE_PARAM(client_probe_under_fault, probe_fault_gen_params),
 	KUNIT_CASE_PARAM(client_assign_under_fault, assign_fault_gen_params),
 	KUNIT_CASE_PARAM(client_unassign_under_fault, unassign_fault_gen_params),
