@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build the module (make test-modules) for one kernel series, pack the guest initramfs and boot
-# it: the guest runs the given tests/guest/*.sh and the TAP verdict comes
-# out on stdout (see run-guest.sh).
+# Build the module and the test modules (make test-modules) for one kernel
+# series, pack the guest initramfs and boot it: the guest runs the given
+# tests/guest/*.sh and the TAP verdict comes out on stdout (see
+# run-guest.sh).
 #
 # Usage: scripts/guest.sh [-r check|demo|bench|shell] [-a kernel args]
 #          [-T timeout] [-v] <series> <test,test,...> [label]
