@@ -3,7 +3,9 @@
 #
 # Package the module the way DKMS users get it and let dkms build it
 # against a (cross-built) kernel tree: dkms add, build, status, the
-# refusal for another architecture, and remove, in a private DKMS tree, so this machine's /var/lib/dkms and /usr/src stay untouched.
+# refusals for another architecture and for a kernel without memory
+# hotplug, and remove, in a private DKMS tree, so this machine's
+# /var/lib/dkms and /usr/src stay untouched.
 # Off s390x, ARCH and CROSS_COMPILE in the environment make it a cross
 # build; dkms is told the target arch so BUILD_EXCLUSIVE_ARCH holds.
 #
@@ -31,6 +33,31 @@ export ARCH=${ARCH:-s390} CROSS_COMPILE=${CROSS_COMPILE:-s390x-linux-gnu-}
 [ "$(uname -m)" = s390x ] && unset ARCH CROSS_COMPILE
 d="dkms --dkmstree $tmp/tree --sourcetree $tmp/src"
 $d add -m "$NAME" -v "$VER"
+
+# The refusal of a kernel without memory hotplug (BUILD_EXCLUSIVE_CONFIG).
+# dkms 3.0.10 greps ${kernel_source_dir}/.config for each option and skips
+# the test when there is no .config, before it looks at anything else of
+# the tree: the same kernel release and architecture with only those two
+# options taken out of its .config must be refused (exit 77), and the
+# tree itself is built below. Done before that build: dkms refuses a
+# second build of the same kernel/arch as "already built".
+mkdir -p "$tmp/nohotplug"
+sed -E 's/^(CONFIG_MEMORY_HOTPLUG|CONFIG_MEMORY_HOTREMOVE)=.*/# \1 is not set/' \
+	"$B/.config" >"$tmp/nohotplug/.config"
+if ! grep -q '^CONFIG_MEMORY_HOTPLUG=y' "$B/.config" ||
+	! grep -q '^CONFIG_MEMORY_HOTREMOVE=y' "$B/.config"; then
+	echo "$B/.config lacks CONFIG_MEMORY_HOTPLUG or CONFIG_MEMORY_HOTREMOVE"
+	exit 1
+fi
+rc=0
+$d build -m "$NAME" -v "$VER" -k "$KREL" -a s390x \
+	--kernelsourcedir "$tmp/nohotplug" >"$tmp/refusal" 2>&1 || rc=$?
+cat "$tmp/refusal"
+if [ $rc != 77 ] || ! grep -q "BUILD_EXCLUSIVE directive which does not match" "$tmp/refusal"; then
+	echo "dkms did not refuse a kernel without memory hotplug (exit $rc)"
+	exit 1
+fi
+echo "dkms: kernel without CONFIG_MEMORY_HOTPLUG CONFIG_MEMORY_HOTREMOVE refused (BUILD_EXCLUSIVE_CONFIG, exit 77)"
 $d build -m "$NAME" -v "$VER" -k "$KREL" -a s390x --kernelsourcedir "$B"
 ko=$(find "$tmp/tree/$NAME/$VER/$KREL" -name "$NAME.ko*" | head -n1)
 [ -n "$ko" ] || { echo "dkms built no $NAME.ko"; exit 1; }
