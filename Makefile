@@ -6,6 +6,10 @@
 #                      cached test kernel (KVER=6.12 by default, built on
 #                      first use under $(SSM_CACHE))
 #   make KDIR=/lib/modules/$(uname -r)/build   native build on s390x
+#   make install       install the module through the kernel's modules_install
+#                      into $(INSTALL_MOD_PATH)/lib/modules/<release>/updates
+#                      (INSTALL_MOD_DIR), then depmod: modprobe finds it by name
+#   make uninstall     remove what make install put there, then depmod
 #   make check         every test tier; last line "check: N passed, M failed"
 #   make demo          boot an s390x guest and show standby memory going online
 #   make bench         measurements (memory cost, online speed, scale)
@@ -25,8 +29,8 @@ CROSS_COMPILE ?= s390x-linux-gnu-
 export ARCH CROSS_COMPILE
 endif
 
-.PHONY: all modules kunit test-modules check demo bench stress clean \
-	distclean help
+.PHONY: all modules kunit test-modules install uninstall check demo bench \
+	stress clean distclean help
 
 all: modules
 
@@ -46,6 +50,34 @@ else
 			$(MAKE) -C $(KDIR) M=$(CURDIR)/$$d modules || exit 1; \
 		done; \
 	fi
+endif
+
+# install / uninstall: through the kernel's modules_install, which honours
+# INSTALL_MOD_PATH and compresses and signs as the kernel's config says,
+# then depmod for the target kernel release. The directory below
+# /lib/modules/<release> is fixed here (the kernel's own default is extra
+# up to 6.11, updates from 6.12) so that uninstall finds what install put:
+# the module, under the one name modules_install gives it.
+INSTALL_MOD_DIR ?= updates
+DEPMOD ?= depmod
+SSM_KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+SSM_MODDIR = $(INSTALL_MOD_PATH)/lib/modules/$(SSM_KREL)/$(INSTALL_MOD_DIR)
+SSM_DEPMOD = $(DEPMOD) $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(SSM_KREL)
+ifeq ($(KDIR),)
+install uninstall:
+	@scripts/prereqs.sh host sources
+	+@$(MAKE) --no-print-directory KDIR="$$(scripts/build-kernel.sh $(KVER))" $@
+else
+install: modules
+	@test -n "$(SSM_KREL)" || { echo "no $(KDIR)/include/config/kernel.release"; exit 1; }
+	+$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
+	$(SSM_DEPMOD)
+
+uninstall:
+	@test -n "$(SSM_KREL)" || { echo "no $(KDIR)/include/config/kernel.release"; exit 1; }
+	rm -f $(foreach s,.ko .ko.gz .ko.xz .ko.zst,$(SSM_MODDIR)/s390_standby_mem$(s))
+	-rmdir --ignore-fail-on-non-empty $(SSM_MODDIR)
+	$(SSM_DEPMOD)
 endif
 
 check:
@@ -74,5 +106,6 @@ clean:
 distclean: clean
 	rm -rf build
 
+# help: the comment at the top of this file.
 help:
-	@sed -n '3,16p' Makefile
+	@awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' Makefile
