@@ -60,7 +60,10 @@ endif
 # the module, under the one name modules_install gives it.
 INSTALL_MOD_DIR ?= updates
 DEPMOD ?= depmod
-SSM_KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+# The release as uname -r: distribution headers can override KERNELRELEASE
+# (Debian's include/config/kernel.release says 6.1.176 for 6.1.0-50-s390x).
+SSM_KREL = $(shell sed -n 's/^.define UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 SSM_MODDIR = $(INSTALL_MOD_PATH)/lib/modules/$(SSM_KREL)/$(INSTALL_MOD_DIR)
 SSM_DEPMOD = $(DEPMOD) $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(SSM_KREL)
 ifeq ($(KDIR),)
@@ -69,12 +72,12 @@ install uninstall:
 	+@$(MAKE) --no-print-directory KDIR="$$(scripts/build-kernel.sh $(KVER))" $@
 else
 install: modules
-	@test -n "$(SSM_KREL)" || { echo "no $(KDIR)/include/config/kernel.release"; exit 1; }
+	@test -n "$(SSM_KREL)" || { echo "no release in $(KDIR)/include/generated/utsrelease.h"; exit 1; }
 	+$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
 	$(SSM_DEPMOD)
 
 uninstall:
-	@test -n "$(SSM_KREL)" || { echo "no $(KDIR)/include/config/kernel.release"; exit 1; }
+	@test -n "$(SSM_KREL)" || { echo "no release in $(KDIR)/include/generated/utsrelease.h"; exit 1; }
 	rm -f $(foreach s,.ko .ko.gz .ko.xz .ko.zst,$(SSM_MODDIR)/s390_standby_mem$(s))
 	-rmdir --ignore-fail-on-non-empty $(SSM_MODDIR)
 	$(SSM_DEPMOD)

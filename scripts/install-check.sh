@@ -9,9 +9,12 @@
 # left. Nothing is written to this machine's /lib/modules.
 #
 # The build runs in a copy of the files git knows (as from a release
-# tarball), so the work tree's objects are not touched.
+# tarball), so the work tree's objects are not touched. Given a directory
+# of scripts/debian-kernel.sh, make runs in its chroot against Debian's
+# headers (/lib/modules/<release>/build), as on the Debian system; the
+# checks run here on the files it wrote.
 #
-# Usage: scripts/install-check.sh <kernel build dir>
+# Usage: scripts/install-check.sh <kernel build dir | debian-kernel.sh dir>
 set -euo pipefail
 
 B=${1:?kernel build dir}
@@ -25,7 +28,23 @@ die() { echo "install-check: error: $*"; exit 1; }
 if [ "$(uname -m)" != s390x ]; then
 	export ARCH=${ARCH:-s390} CROSS_COMPILE=${CROSS_COMPILE:-s390x-linux-gnu-}
 fi
-tmp=$(mktemp -d)
+if [ -L "$B/chroot" ]; then
+	R=$(readlink -f "$B/chroot")
+	tmp=$(mktemp -d "$R/tmp/install-check.XXXXXX")
+	in=/tmp/${tmp##*/}
+	# /proc in a mount namespace of its own, gone when make ends.
+	m() {
+		# shellcheck disable=SC2016
+		unshare --mount --propagation private -- /bin/sh -c \
+			'mount -t proc proc "$0/proc" && exec chroot "$0" /usr/bin/env -i \
+			PATH=/usr/sbin:/usr/bin HOME=/root LANG=C.UTF-8 make "$@"' \
+			"$R" -C "$in/src" --no-print-directory KDIR="/lib/modules/$KREL/build" \
+			INSTALL_MOD_PATH="$in/root" "$@"
+	}
+else
+	tmp=$(mktemp -d)
+	m() { make -C "$tmp/src" --no-print-directory KDIR="$B" INSTALL_MOD_PATH="$tmp/root" "$@"; }
+fi
 trap 'rm -rf "$tmp"' EXIT
 root=$tmp/root
 mkdir -p "$tmp/src" "$root"
@@ -40,7 +59,6 @@ for f in modules.order modules.builtin modules.builtin.modinfo; do
 	[ -f "$B/$f" ] && cp "$B/$f" "$root/lib/modules/$KREL/"
 done
 
-m() { make -C "$tmp/src" --no-print-directory KDIR="$B" INSTALL_MOD_PATH="$root" "$@"; }
 
 m install >"$tmp/install.log" 2>&1 || { cat "$tmp/install.log"; die "make install failed"; }
 cat "$tmp/install.log"
@@ -51,7 +69,13 @@ case ${ko#"$root"} in
 *) die "installed at ${ko#"$root"}" ;;
 esac
 log "installed ${ko#"$root"}"
-file "$ko" | grep -q "IBM S/390" || die "not an s390 module: $(file "$ko")"
+case $ko in
+*.xz) xz -dc "$ko" ;;
+*.gz) gzip -dc "$ko" ;;
+*.zst) zstd -qdc "$ko" ;;
+*) cat "$ko" ;;
+esac >"$tmp/module.ko"
+file "$tmp/module.ko" | grep -q "IBM S/390" || die "not an s390 module: $(file "$tmp/module.ko")"
 
 vermagic=$(modinfo -b "$root" -k "$KREL" -F vermagic "$NAME") || die "modinfo by name failed"
 case $vermagic in "$KREL "*) ;; *) die "vermagic '$vermagic'" ;; esac
