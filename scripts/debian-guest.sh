@@ -47,13 +47,15 @@ ko=$(find "$B/dkms" -name 's390_standby_mem.ko*')
 [ "$(echo "$ko" | grep -c .)" = 1 ] || die "no single dkms-installed module in $B/dkms"
 log "Debian kernel $KREL, module as dkms installed it: ${ko#"$B/dkms/"}, signer: $(cat "$B/dkms/signer")"
 
-out=$TOP/build/debian-$REL
-mkdir -p "$out"
+# One initramfs per label: boots of one release with other tests may run
+# at the same time.
+initrd=$TOP/build/debian-$REL/$LABEL.cpio.gz
+mkdir -p "${initrd%/*}"
 start=$(date +%s)
-"$TOP/scripts/initramfs.sh" "$B" "$out/initramfs.cpio.gz" "$ko" ||
+"$TOP/scripts/initramfs.sh" "$B" "$initrd" "$ko" ||
 	die "initramfs for Debian $REL failed"
 log "initramfs packed in $(($(date +%s) - start)) s"
 # shellcheck disable=SC2086
-exec "$TOP/scripts/run-guest.sh" -k "$B" -i "$out/initramfs.cpio.gz" \
+exec "$TOP/scripts/run-guest.sh" -k "$B" -i "$initrd" \
 	-l "$TOP/build/$LABEL.log" -t "$TESTS" -r check -L "$LABEL" \
 	-T "$TIMEOUT" -a "$EXTRA" $VERBOSE
