@@ -9,10 +9,16 @@
 # compiler version), so a changed fragment gets a fresh tree, and a missing
 # cache is rebuilt from nothing. A tree is used only once its stamp exists.
 #
-# Usage: scripts/build-kernel.sh 6.12|6.1|7.3
+# A series may name a variant: "6.12-debug" is the 6.12 source with
+# kernel/config.debug applied after kernel/config.fragment.
+#
+# Usage: scripts/build-kernel.sh 6.12|6.1|7.3|6.12-debug
 set -euo pipefail
 
-SERIES=${1:?usage: build-kernel.sh <series>}
+SERIES=${1:?usage: build-kernel.sh <series>[-<variant>]}
+BASE=${SERIES%%-*}
+VARIANT=
+[ "$BASE" = "$SERIES" ] || VARIANT=${SERIES#*-}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${SSM_CACHE:-/var/cache/s390-standby-mem}
 CROSS=${CROSS_COMPILE:-s390x-linux-gnu-}
@@ -21,15 +27,20 @@ JOBS=${JOBS:-$(nproc)}
 log() { echo "build-kernel($SERIES): $*" >&2; }
 die() { echo "build-kernel($SERIES): error: $*" >&2; exit 1; }
 
-pathfile=$CACHE/src/linux-$SERIES.path
+pathfile=$CACHE/src/linux-$BASE.path
 [ -f "$pathfile" ] || "$TOP/scripts/prereqs.sh" sources
 SRC=$(cat "$pathfile")
 [ -f "$SRC/Makefile" ] || die "kernel source $SRC missing"
 
-frag=$TOP/kernel/config.fragment
-hash=$( { cat "$frag"; "${CROSS}gcc" --version | head -n1; } |
+frags=$TOP/kernel/config.fragment
+if [ -n "$VARIANT" ]; then
+	[ -f "$TOP/kernel/config.$VARIANT" ] || die "no kernel/config.$VARIANT"
+	frags="$frags $TOP/kernel/config.$VARIANT"
+fi
+# shellcheck disable=SC2086
+hash=$( { cat $frags; "${CROSS}gcc" --version | head -n1; } |
 	sha256sum | cut -c1-12)
-B=$CACHE/build/$(basename "$SRC")-$hash
+B=$CACHE/build/$(basename "$SRC")${VARIANT:+-$VARIANT}-$hash
 stamp=$B/.ssm-complete
 
 if [ -f "$stamp" ]; then
@@ -52,26 +63,30 @@ mkdir -p "$B"
 kmake() {
 	make -s -C "$SRC" O="$B" ARCH=s390 CROSS_COMPILE="$CROSS" "$@"
 }
-kmake KCONFIG_ALLCONFIG="$frag" allnoconfig >&2
+# shellcheck disable=SC2086
+cat $frags >"$B/.ssm-fragment"
+kmake KCONFIG_ALLCONFIG="$B/.ssm-fragment" allnoconfig >&2
 
 # Kconfig silently drops options whose dependencies fail: check them all.
-major_minor=$SERIES
+major_minor=$BASE
 bad=0
 while IFS= read -r line; do
 	case $line in CONFIG_*=*) ;; *) continue ;; esac
 	opt=${line%%=*}
 	want=${line#*=}
-	if ! grep -qx "$opt=$want" "$B/.config"; then
-		if awk -v k="$major_minor" -v o="$opt" \
-			'$1 == k && $2 == o { found = 1 } END { exit !found }' \
-			"$TOP/kernel/config.optional"; then
-			log "note: $opt not set on $SERIES (listed in kernel/config.optional)"
-		else
-			log "$opt=$want requested but not set in .config"
-			bad=1
-		fi
+	case $want in
+	n) grep -q "^$opt=" "$B/.config" || continue ;;
+	*) grep -qx "$opt=$want" "$B/.config" && continue ;;
+	esac
+	if awk -v k="$major_minor" -v o="$opt" \
+		'$1 == k && $2 == o { found = 1 } END { exit !found }' \
+		"$TOP/kernel/config.optional"; then
+		log "note: $opt not set on $SERIES (listed in kernel/config.optional)"
+	else
+		log "$opt=$want requested but not set in .config"
+		bad=1
 	fi
-done <"$frag"
+done <"$B/.ssm-fragment"
 [ $bad = 0 ] || die "config fragment not honoured"
 
 kmake -j"$JOBS" bzImage modules >&2
@@ -81,7 +96,9 @@ kmake -j"$JOBS" bzImage modules >&2
 kmake kernelrelease >"$B/.ssm-kernelrelease"
 touch "$stamp"
 # Trees of this source built from an older fragment are never used again.
-for old in "$CACHE/build/$(basename "$SRC")"-*; do
+for old in "$CACHE/build/$(basename "$SRC")${VARIANT:+-$VARIANT}"-*; do
+	# another variant's tree ("<tree>-debug-<hash>") is not ours to remove
+	[ -n "$VARIANT" ] || [[ ! $old =~ -[a-z]+-[0-9a-f]{12}$ ]] || continue
 	[ "$old" = "$B" ] || [ ! -d "$old" ] || rm -rf "$old"
 done
 log "built in $(($(date +%s) - start)) s"
