@@ -4,18 +4,24 @@
 # Boot the s390x test kernel under QEMU with an initramfs, run guest tests,
 # and turn the console log into TAP lines on stdout:
 #   ok - [<label>] <what>        /  not ok - [<label>] <what>
-# A hang (timeout), a panic, an Oops, a WARNING, a BUG or a lockdep report
-# anywhere in the log is a failure, as is a test that does not finish.
+# A hang (timeout), a panic, an Oops, a WARNING, a BUG, a sanitizer or a
+# lockdep report anywhere in the log is a failure, as is a test that does
+# not finish or runs fewer checks than its plan ("1..N") announced. The
+# kernel runs with oops=panic (a dead kworker ends the boot) and
+# ignore_loglevel (every message reaches the console, which is the log).
+# At the end the guest dumps its kernel log and reports lockdep's state:
+# a test kernel must end its boot with lockdep still on (debug_locks 1).
 #
 # Usage: scripts/run-guest.sh -k <build dir> -i <initramfs> -l <log file>
 #          [-t tests] [-r check|demo|bench|shell] [-L label] [-T timeout]
-#          [-a extra kernel args] [-m guest RAM] [-v]
+#          [-a extra kernel args] [-m guest RAM] [-K ours|distro] [-v]
+#   -K distro  a distribution kernel: no lockdep expected
 #   -v  also show the console live on stderr (demo)
 set -uo pipefail
 
 B="" INITRD="" LOG="" TESTS="" RUN=check LABEL=guest TIMEOUT=900 EXTRA="" MEM=2G
-VERBOSE=0
-while getopts "k:i:l:t:r:L:T:a:m:v" o; do
+VERBOSE=0 KIND=ours
+while getopts "k:i:l:t:r:L:T:a:m:K:v" o; do
 	case $o in
 	k) B=$OPTARG ;;
 	i) INITRD=$OPTARG ;;
@@ -26,6 +32,7 @@ while getopts "k:i:l:t:r:L:T:a:m:v" o; do
 	T) TIMEOUT=$OPTARG ;;
 	a) EXTRA=$OPTARG ;;
 	m) MEM=$OPTARG ;;
+	K) KIND=$OPTARG ;;
 	v) VERBOSE=1 ;;
 	*) exit 2 ;;
 	esac
@@ -38,8 +45,8 @@ done
 # mem=1G: the kernel uses the first GiB only; the rest of the guest RAM is
 # what the simulated firmware offers as standby memory.
 APPEND="console=ttysclp0 mem=1G memory_hotplug.memmap_on_memory=1"
-APPEND="$APPEND memhp_default_state=offline printk.time=1 panic=-1"
-APPEND="$APPEND loglevel=4 ssm.run=$RUN ssm.tests=$TESTS $EXTRA"
+APPEND="$APPEND memhp_default_state=offline printk.time=1 panic=-1 oops=panic"
+APPEND="$APPEND ignore_loglevel ssm.run=$RUN ssm.tests=$TESTS $EXTRA"
 
 : >"$LOG"
 start=$(date +%s)
@@ -71,21 +78,31 @@ wait "$pid" 2>/dev/null
 secs=$(($(date +%s) - start))
 echo "# [$LABEL] guest ran ${secs}s, log: $LOG" >&2
 
-tr -d '\r' <"$LOG" | awk -v label="$LABEL" -v timed_out=$timed_out -v secs=$secs '
+tr -d '\r' <"$LOG" | awk -v label="$LABEL" -v timed_out=$timed_out -v secs=$secs \
+	-v kind="$KIND" '
 function emit(good, what) {
 	printf "%s - [%s] %s\n", good ? "ok" : "not ok", label, what
+}
+function end_test(t, rc) {
+	if (rc != 0) emit(0, t ": exited with status " rc)
+	if (plan[t] == "") emit(0, t ": printed no plan (1..N)")
+	else if (count[t] != plan[t])
+		emit(0, t ": ran " count[t] + 0 " of " plan[t] " planned checks")
 }
 /^# ssm-test-begin / { cur = $3; begun[cur] = 1; order[++n] = cur; next }
 /^# ssm-test-end / {
 	split($4, a, "="); ended[$3] = 1
-	if (a[2] != 0) emit(0, $3 ": exited with status " a[2])
+	end_test($3, a[2])
 	cur = ""; next
 }
 /^# ssm-guest-done/ { done = 1; next }
 /^# ssm-dmesg-begin/ { indmesg = 1; next }
-/^# ssm-dmesg-end/ { indmesg = 0; next }
+/^# ssm-dmesg-end/ { indmesg = 0; dumped = 1; next }
+/^# ssm-lockdep / { lockdep = $3; next }
+!indmesg && /^1\.\.[0-9]+$/ && cur != "" { plan[cur] = substr($0, 4); next }
 !indmesg && /^(not )?ok / && cur != "" {
 	good = ($1 == "ok")
+	count[cur]++
 	sub(/^(not )?ok -? ?/, "")
 	emit(good, cur ": " $0)
 	next
@@ -95,13 +112,20 @@ END {
 		if (!ended[order[i]]) emit(0, order[i] ": did not finish")
 	if (timed_out) emit(0, "guest timed out after " secs "s")
 	else if (!done) emit(0, "guest did not reach the end (crash?)")
-	else emit(1, "guest finished in " secs "s")
-}'
+	else printf "# [%s] guest finished in %ds\n", label, secs
+	printf "%s\n", dumped ? "# dmesg dumped" : "# no dmesg dump"
+	printf "# lockdep %s\n", lockdep == "" ? "unknown" : lockdep
+}' >"$LOG.tap"
+grep -v '^# \(dmesg dumped\|no dmesg dump\|lockdep \)' "$LOG.tap"
+dumped=$(grep -c '^# dmesg dumped' "$LOG.tap")
+lockdep=$(sed -n 's/^# lockdep //p' "$LOG.tap")
+
 # What must not be in the kernel log (tests/guest/lib/kernlog.awk).
 # The tests' own TAP and comment lines are not kernel messages.
-tr -d '\r' <"$LOG" | grep -Ev '^(not )?ok |^# ' |
+tr -d '\r' <"$LOG" | grep -Ev '^(not )?ok |^# |^1\.\.[0-9]+$' |
 	awk -f "$(dirname "$0")/../tests/guest/lib/kernlog.awk" |
-	awk -F'|' -v label="$LABEL" '
+	awk -F'|' -v label="$LABEL" -v dumped="$dumped" -v lockdep="$lockdep" \
+	-v kind="$KIND" '
 	$1 == "known-lockdep" { known++; if (!kline) kline = $2; next }
 	# the WARNING line of a classified circular-locking report
 	$1 == "WARNING" && $2 ~ /possible circular locking dependency/ { next }
@@ -110,7 +134,20 @@ tr -d '\r' <"$LOG" | grep -Ev '^(not )?ok |^# ' |
 		for (i = 1; i <= n; i++)
 			printf "not ok - [%s] kernel log: %s: %s\n", label, order[i], first[order[i]]
 		if (known)
-			printf "# [%s] known upstream lockdep report (memmap-on-memory block removed while its sysfs state file was in use; lockdep off afterwards), %d times: %s\n", label, known, kline
-		if (!n)
-			printf "ok - [%s] kernel log clean (no panic, Oops, BUG, WARNING, lockdep, hang)\n", label
+			printf "# [%s] known upstream lockdep report (a memmap-on-memory block removed while its state file was in use: state_store and remove_memory in the report), %d times: %s\n", label, known, kline
+		if (!dumped)
+			printf "not ok - [%s] kernel log read to the end (the guest dumped no dmesg)\n", label
+		else if (!n)
+			printf "ok - [%s] kernel log clean (no panic, Oops, BUG, WARNING, sanitizer, lockdep, hang)\n", label
+		# lockdep: on at the end of the boot, or switched off only by
+		# the known report (which then was matched above)
+		if (kind == "distro") {
+			if (lockdep != "absent")
+				printf "not ok - [%s] distribution kernel without lockdep (got %s)\n", label, lockdep
+		} else if (lockdep == "debug_locks=1")
+			printf "ok - [%s] lockdep on at the end of the boot (debug_locks 1)\n", label
+		else if (lockdep == "debug_locks=0" && known && n == 0)
+			printf "ok - [%s] lockdep off at the end of the boot only after the known upstream report\n", label
+		else
+			printf "not ok - [%s] lockdep on at the end of the boot (got %s)\n", label, lockdep
 	}'
