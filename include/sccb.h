@@ -110,7 +110,10 @@ const char *ssm_sccb_cmd_name(u32 cmd);
 
 void ssm_sccb_prepare(void *sccb, u8 function_code);
 void ssm_sccb_encode_assign(void *sccb, u16 rn);
+void ssm_sccb_encode_read_info(void *sccb);
 int ssm_sccb_decode_read_info(const void *sccb, struct ssm_scp_info *info);
+int ssm_sccb_info_from_kernel(u64 rzm, u64 rnmax, u64 facilities,
+			      struct ssm_scp_info *info);
 int ssm_sccb_decode_storage_info(const void *sccb, u8 id, u32 rnmax,
 				 struct ssm_storage_info *info);
 u16 ssm_sccb_response(const void *sccb);

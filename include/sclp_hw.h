@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Real SCLP firmware transport (s390 only).
+ * Real SCLP firmware transport (s390 only), and what the kernel read from
+ * firmware at boot.
  *
  * sclp_sync_request() is not exported to modules; sclp_add_request() is.
  * Its struct sclp_req lives in drivers/s390/char/sclp.h, which is not an
@@ -15,6 +16,7 @@
 #include <linux/list.h>
 #include <linux/types.h>
 
+struct ssm_scp_info;
 struct ssm_transport;
 
 /* Mirror of struct sclp_req, identical in 6.1, 6.12 and 7.x. */
@@ -38,11 +40,23 @@ struct ssm_sclp_req {
 
 #ifdef CONFIG_S390
 struct ssm_transport *ssm_hw_create(void);
+int ssm_hw_scp_info(struct ssm_scp_info *info);
+u64 ssm_hw_facilities(void);
 u64 ssm_hw_storage_size(void);
 #else
 static inline struct ssm_transport *ssm_hw_create(void)
 {
 	return ERR_PTR(-ENODEV);
+}
+
+static inline int ssm_hw_scp_info(struct ssm_scp_info *info)
+{
+	return -ENODEV;
+}
+
+static inline u64 ssm_hw_facilities(void)
+{
+	return 0;
 }
 
 static inline u64 ssm_hw_storage_size(void)

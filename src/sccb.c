@@ -16,6 +16,7 @@
 #include <linux/string.h>
 #include <linux/errno.h>
 #include <linux/log2.h>
+#include <linux/sizes.h>
 
 #include "sccb.h"
 
@@ -63,6 +64,18 @@ void ssm_sccb_encode_assign(void *sccb, u16 rn)
 
 	ssm_sccb_prepare(sccb, 0);
 	as->rn = rn;
+}
+
+/**
+ * ssm_sccb_encode_read_info() - prepare a read SCP info SCCB
+ * @sccb: SSM_SCCB_SIZE bytes
+ */
+void ssm_sccb_encode_read_info(void *sccb)
+{
+	struct ssm_sccb_header *hdr = sccb;
+
+	ssm_sccb_prepare(sccb, 0x80);
+	hdr->control_mask[2] = 0x80;	/* variable-length response */
 }
 
 static int ssm_sccb_bad_response(u32 cmd, u16 resp, u32 rn)
@@ -115,6 +128,37 @@ int ssm_sccb_decode_read_info(const void *sccb, struct ssm_scp_info *info)
 	info->rzm = rnsize << 20;
 	info->rnmax = rnmax > U32_MAX ? U32_MAX : rnmax;
 	info->facilities = ri->facilities;
+	return 0;
+}
+
+/**
+ * ssm_sccb_info_from_kernel() - what the kernel read with read SCP info
+ * @rzm: sclp.rzm, increment size in bytes
+ * @rnmax: sclp.rnmax, highest increment number
+ * @facilities: sclp.facilities
+ * @info: filled in on success
+ *
+ * The kernel reads SCP info at boot with the SCCB size the machine needs
+ * (an extended one on large machines) and exports the result; the same
+ * checks apply as to an answer we read ourselves.
+ *
+ * Return: 0, or -EPROTO when the values are impossible.
+ */
+int ssm_sccb_info_from_kernel(u64 rzm, u64 rnmax, u64 facilities,
+			      struct ssm_scp_info *info)
+{
+	if (rzm < SZ_1M || !is_power_of_2(rzm)) {
+		pr_warn("the kernel's SCP info has an increment size of 0x%llx bytes: not a power of two of at least 1M\n",
+			rzm);
+		return -EPROTO;
+	}
+	if (!rnmax) {
+		pr_warn("the kernel's SCP info has no increments\n");
+		return -EPROTO;
+	}
+	info->rzm = rzm;
+	info->rnmax = rnmax > U32_MAX ? U32_MAX : rnmax;
+	info->facilities = facilities;
 	return 0;
 }
 

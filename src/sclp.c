@@ -5,17 +5,26 @@
  * through a transport. sccb.c owns the wire format; this file owns the
  * sequence and what to do when firmware does not answer as it should.
  *
+ * Every request borrows one of the transport's request slots and encodes
+ * and decodes its SCCB in place: nothing is allocated or copied on the way
+ * (transport.c).
+ *
  * An assign whose answer is lost (timeout) or garbled (malformed) leaves
  * the firmware state unknown: the client unassigns the increment again so
- * that it is standby for sure, then reports the error. An unassign that
- * fails leaves the increment assigned; the layout keeps it as stale and
- * retries later.
+ * that it is standby for sure; if that fails too, the caller is told the
+ * increment may be assigned (the layout then keeps it as stale and gives
+ * it back later). An unassign that fails leaves the increment assigned;
+ * the layout keeps it as stale and retries later.
+ *
+ * Firmware's view of an increment is read with read storage info of its
+ * storage element, at most once per element between two calls of
+ * ssm_client_forget(): an attached element lists its assigned increments,
+ * an element not attached has none assigned.
  */
 #define pr_fmt(fmt) "s390_standby_mem: " fmt
 
 #include <linux/kernel.h>
 #include <linux/errno.h>
-#include <linux/gfp.h>
 #include <linux/ktime.h>
 #include <linux/mutex.h>
 #include <linux/printk.h>
@@ -51,9 +60,8 @@ int ssm_client_init(struct ssm_client *c, struct ssm_transport *t)
 	memset(c, 0, sizeof(*c));
 	mutex_init(&c->lock);
 	c->transport = t;
-	/* SCCBs must lie below 2 GiB: a zeroed GFP_DMA page. */
-	c->sccb = (void *)get_zeroed_page(GFP_KERNEL | GFP_DMA);
-	if (!c->sccb) {
+	c->rns = kcalloc(SSM_SCCB_MAX_ENTRIES, sizeof(*c->rns), GFP_KERNEL);
+	if (!c->rns) {
 		t->ops->destroy(t);
 		c->transport = NULL;
 		return -ENOMEM;
@@ -70,27 +78,49 @@ void ssm_client_destroy(struct ssm_client *c)
 	if (c->transport)
 		c->transport->ops->destroy(c->transport);
 	c->transport = NULL;
-	free_page((unsigned long)c->sccb);
-	c->sccb = NULL;
+	kfree(c->rns);
 	kvfree(c->last_resp);
+	kvfree(c->elem);
+	bitmap_free(c->fw_assigned);
+	c->rns = NULL;
 	c->last_resp = NULL;
+	c->elem = NULL;
+	c->fw_assigned = NULL;
 	mutex_destroy(&c->lock);
 }
 
-/* Issue @cmd with c->sccb prepared; caller holds c->lock. */
-static int ssm_client_request(struct ssm_client *c, enum ssm_client_op op,
-			      u32 cmd, u32 rn)
+/*
+ * Take a request slot for @op; caller holds c->lock. NULL when firmware
+ * holds every slot (requests it never answered).
+ */
+static struct ssm_req *ssm_client_req(struct ssm_client *c,
+				      enum ssm_client_op op)
 {
-	int rc;
+	struct ssm_req *req;
 
 	lockdep_assert_held(&c->lock);
 	c->requests[op]++;
-	rc = c->transport->ops->sync_request(c->transport, cmd, c->sccb);
+	req = ssm_req_get(c->transport);
+	if (!req) {
+		c->busy++;
+		c->failures[op]++;
+		pr_warn("%s: firmware still holds all %d request buffers (unanswered requests)\n",
+			ssm_client_op_name(op), SSM_REQ_SLOTS);
+	}
+	return req;
+}
+
+/* Issue @cmd on @req, prepared; log what firmware did not answer. */
+static int ssm_client_run(struct ssm_client *c, struct ssm_req *req, u32 cmd,
+			  u32 rn)
+{
+	int rc = ssm_req_run(req, cmd);
+
 	if (rc == -ETIMEDOUT)
 		pr_warn("%s: no answer from firmware (cmd=0x%08x, rn=0x%04x)\n",
 			ssm_sccb_cmd_name(cmd), cmd, rn);
 	else if (rc)
-		pr_warn("%s: request not issued: %d (cmd=0x%08x, rn=0x%04x)\n",
+		pr_warn("%s: request failed: %d (cmd=0x%08x, rn=0x%04x)\n",
 			ssm_sccb_cmd_name(cmd), rc, cmd, rn);
 	return rc;
 }
@@ -102,41 +132,72 @@ static void ssm_client_count(struct ssm_client *c, enum ssm_client_op op,
 		c->failures[op]++;
 }
 
+/* Per-increment maps, once the increment count is known. */
+static int ssm_client_alloc_maps(struct ssm_client *c, u32 rnmax)
+{
+	u32 rn;
+
+	kvfree(c->last_resp);
+	kvfree(c->elem);
+	bitmap_free(c->fw_assigned);
+	c->last_resp = kvcalloc(rnmax + 1, sizeof(*c->last_resp), GFP_KERNEL);
+	c->elem = kvcalloc(rnmax + 1, sizeof(*c->elem), GFP_KERNEL);
+	c->fw_assigned = bitmap_zalloc(rnmax + 1, GFP_KERNEL);
+	if (!c->last_resp || !c->elem || !c->fw_assigned)
+		return -ENOMEM;
+	for (rn = 0; rn <= rnmax; rn++)
+		c->elem[rn] = SSM_ELEM_NONE;
+	return 0;
+}
+
+/* Read SCP info through an SCCB: the forced form first, then the plain. */
+static int ssm_client_request_info(struct ssm_client *c,
+				   struct ssm_scp_info *info)
+{
+	static const u32 cmds[] = {
+		SSM_CMD_READ_SCP_INFO_FORCED, SSM_CMD_READ_SCP_INFO
+	};
+	struct ssm_req *req;
+	int rc = -EOPNOTSUPP;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cmds) && rc == -EOPNOTSUPP; i++) {
+		req = ssm_client_req(c, SSM_OP_READ_INFO);
+		if (!req)
+			return -EBUSY;
+		ssm_sccb_encode_read_info(req->sccb);
+		rc = ssm_client_run(c, req, cmds[i], 0);
+		if (!rc)
+			rc = ssm_sccb_decode_read_info(req->sccb, info);
+		ssm_req_put(req);
+	}
+	return rc;
+}
+
 /**
- * ssm_client_read_info() - read SCP info: increment size and count
+ * ssm_client_read_info() - increment size and count
  * @c: client
  * @info: filled in on success
  *
- * Tries the forced form first and falls back to the plain one, as the
- * kernel's early code does.
+ * From what the kernel read at boot where the transport has it (real
+ * firmware), else with read SCP info.
  *
  * Return: 0 or a negative errno.
  */
 int ssm_client_read_info(struct ssm_client *c, struct ssm_scp_info *info)
 {
-	static const u32 cmds[] = {
-		SSM_CMD_READ_SCP_INFO_FORCED, SSM_CMD_READ_SCP_INFO
-	};
-	int rc = -EOPNOTSUPP;
-	unsigned int i;
+	struct ssm_transport *t = c->transport;
+	int rc;
 
 	mutex_lock(&c->lock);
-	for (i = 0; i < ARRAY_SIZE(cmds) && rc == -EOPNOTSUPP; i++) {
-		ssm_sccb_prepare(c->sccb, 0x80);
-		/* variable-length response */
-		((struct ssm_sccb_header *)c->sccb)->control_mask[2] = 0x80;
-		rc = ssm_client_request(c, SSM_OP_READ_INFO, cmds[i], 0);
-		if (!rc)
-			rc = ssm_sccb_decode_read_info(c->sccb, info);
-	}
+	if (t->ops->scp_info)
+		rc = t->ops->scp_info(t, info);
+	else
+		rc = ssm_client_request_info(c, info);
 	ssm_client_count(c, SSM_OP_READ_INFO, rc);
 	if (!rc) {
 		c->info = *info;
-		kvfree(c->last_resp);
-		c->last_resp = kvcalloc(info->rnmax + 1, sizeof(u16),
-					GFP_KERNEL);
-		if (!c->last_resp)
-			rc = -ENOMEM;
+		rc = ssm_client_alloc_maps(c, info->rnmax);
 	}
 	mutex_unlock(&c->lock);
 	return rc;
@@ -161,9 +222,55 @@ u16 ssm_client_last_response(struct ssm_client *c, u32 rn)
 	return resp;
 }
 
-/* Record one answered read storage info SCCB in the layout. */
+/**
+ * ssm_client_elem() - the storage element an increment belongs to
+ * @c: client
+ * @rn: increment number
+ *
+ * Return: the element id, or SSM_ELEM_NONE if firmware did not list it.
+ */
+u16 ssm_client_elem(struct ssm_client *c, u32 rn)
+{
+	u16 id = SSM_ELEM_NONE;
+
+	mutex_lock(&c->lock);
+	if (c->elem && rn <= c->info.rnmax)
+		id = c->elem[rn];
+	mutex_unlock(&c->lock);
+	return id;
+}
+
+/*
+ * Remember firmware's view of element @id from an answered storage info:
+ * an attached element lists its assigned increments (which also tells us
+ * the element of an increment firmware did not list at discovery).
+ */
+static void ssm_client_note_view(struct ssm_client *c, u8 id,
+				 const struct ssm_storage_info *si,
+				 const void *sccb)
+{
+	unsigned int i;
+	u32 rn;
+
+	for (rn = 1; rn <= c->info.rnmax; rn++)
+		if (c->elem[rn] == id)
+			clear_bit(rn, c->fw_assigned);
+	if (si->state == SSM_ELEM_ATTACHED) {
+		for (i = 0; i < si->nr_entries; i++) {
+			rn = ssm_sccb_entry_rn(sccb, false, i);
+			if (!rn)
+				continue;
+			c->elem[rn] = id;
+			set_bit(rn, c->fw_assigned);
+		}
+	}
+	set_bit(id, c->fw_read);
+}
+
+/* Record one answered read storage info SCCB. */
 static int ssm_client_record_element(struct ssm_client *c, struct ssm_layout *l,
-				     u8 id, const struct ssm_storage_info *si)
+				     u8 id, const struct ssm_storage_info *si,
+				     const void *sccb)
 {
 	unsigned int i;
 	int rc;
@@ -175,16 +282,43 @@ static int ssm_client_record_element(struct ssm_client *c, struct ssm_layout *l,
 	if (si->state == SSM_ELEM_ATTACHED)
 		set_bit(id, c->attached);
 	for (i = 0; i < si->nr_entries; i++) {
-		rn = ssm_sccb_entry_rn(c->sccb, false, i);
+		rn = ssm_sccb_entry_rn(sccb, false, i);
 		if (!rn)
 			continue;
-		ssm_layout_set_elem(l, rn, id);
+		c->elem[rn] = id;
 		if (si->state != SSM_ELEM_ATTACHED)
 			continue;	/* a standby element lists its increments */
 		rc = ssm_layout_set_foreign(l, rn);
 		if (rc)
 			return rc;
 	}
+	ssm_client_note_view(c, id, si, sccb);
+	return 0;
+}
+
+/* One read storage info request for element @id; caller holds c->lock. */
+static int ssm_client_storage_info(struct ssm_client *c, u8 id,
+				   struct ssm_storage_info *si,
+				   struct ssm_req **reqp)
+{
+	u32 cmd = SSM_CMD_WITH_ID(SSM_CMD_READ_STORAGE_INFO, id);
+	struct ssm_req *req;
+	int rc;
+
+	req = ssm_client_req(c, SSM_OP_STORAGE_INFO);
+	if (!req)
+		return -EBUSY;
+	ssm_sccb_prepare(req->sccb, 0);
+	rc = ssm_client_run(c, req, cmd, 0);
+	if (!rc)
+		rc = ssm_sccb_decode_storage_info(req->sccb, id, c->info.rnmax,
+						  si);
+	ssm_client_count(c, SSM_OP_STORAGE_INFO, rc);
+	if (rc) {
+		ssm_req_put(req);
+		return rc;
+	}
+	*reqp = req;
 	return 0;
 }
 
@@ -194,29 +328,28 @@ static int ssm_client_record_element(struct ssm_client *c, struct ssm_layout *l,
  * @l: layout initialised with the increment size and count; increments
  *     firmware reports assigned are marked foreign, the rest stay standby
  *
+ * Only reads: nothing changes in firmware.
+ *
  * Return: 0 or a negative errno.
  */
 int ssm_client_discover(struct ssm_client *c, struct ssm_layout *l)
 {
 	struct ssm_storage_info si;
+	struct ssm_req *req;
 	unsigned int id;
-	u32 cmd;
 	int rc = 0;
 
 	mutex_lock(&c->lock);
 	bitmap_zero(c->attached, SSM_MAX_STORAGE_ID + 1);
 	bitmap_zero(c->present, SSM_MAX_STORAGE_ID + 1);
+	bitmap_zero(c->fw_read, SSM_MAX_STORAGE_ID + 1);
 	c->max_id = 0;
 	for (id = 0; id <= c->max_id; id++) {
-		cmd = SSM_CMD_WITH_ID(SSM_CMD_READ_STORAGE_INFO, id);
-		ssm_sccb_prepare(c->sccb, 0);
-		rc = ssm_client_request(c, SSM_OP_STORAGE_INFO, cmd, 0);
-		if (!rc)
-			rc = ssm_sccb_decode_storage_info(c->sccb, id,
-							  c->info.rnmax, &si);
-		if (!rc)
-			rc = ssm_client_record_element(c, l, id, &si);
-		ssm_client_count(c, SSM_OP_STORAGE_INFO, rc);
+		rc = ssm_client_storage_info(c, id, &si, &req);
+		if (rc)
+			break;
+		rc = ssm_client_record_element(c, l, id, &si, req->sccb);
+		ssm_req_put(req);
 		if (rc)
 			break;
 		c->max_id = si.max_id;
@@ -225,10 +358,83 @@ int ssm_client_discover(struct ssm_client *c, struct ssm_layout *l)
 	return rc;
 }
 
+/**
+ * ssm_client_forget() - firmware's view may have changed
+ * @c: client
+ *
+ * The next ssm_client_fw_assigned() of each element reads it again.
+ */
+void ssm_client_forget(struct ssm_client *c)
+{
+	mutex_lock(&c->lock);
+	bitmap_zero(c->fw_read, SSM_MAX_STORAGE_ID + 1);
+	mutex_unlock(&c->lock);
+}
+
+/* Read element @id's view unless read since the last forget. */
+static int ssm_client_read_view(struct ssm_client *c, u8 id)
+{
+	struct ssm_storage_info si;
+	struct ssm_req *req;
+	int rc;
+
+	lockdep_assert_held(&c->lock);
+	if (test_bit(id, c->fw_read))
+		return 0;
+	rc = ssm_client_storage_info(c, id, &si, &req);
+	if (rc)
+		return rc;
+	ssm_client_note_view(c, id, &si, req->sccb);
+	ssm_req_put(req);
+	return 0;
+}
+
+/**
+ * ssm_client_fw_assigned() - does firmware have an increment assigned?
+ * @c: client, after ssm_client_discover()
+ * @rn: increment number
+ * @assigned: the answer
+ *
+ * Reads storage info of the increment's element unless it was read since
+ * the last ssm_client_forget().
+ *
+ * Return: 0, or the error of the read.
+ */
+int ssm_client_fw_assigned(struct ssm_client *c, u16 rn, bool *assigned)
+{
+	int rc = 0;
+	u16 id;
+
+	mutex_lock(&c->lock);
+	if (!c->elem || !rn || rn > c->info.rnmax) {
+		rc = -EINVAL;
+		goto out;
+	}
+	id = c->elem[rn];
+	if (id != SSM_ELEM_NONE) {
+		rc = ssm_client_read_view(c, id);
+	} else {
+		/*
+		 * Firmware listed it nowhere at discovery (a gap in an
+		 * attached element): if assigned now, some attached
+		 * element lists it.
+		 */
+		for (id = 0; id <= c->max_id && !rc; id++)
+			if (test_bit(id, c->attached))
+				rc = ssm_client_read_view(c, id);
+	}
+	if (!rc)
+		*assigned = test_bit(rn, c->fw_assigned);
+out:
+	mutex_unlock(&c->lock);
+	return rc;
+}
+
 /*
  * An attach without a usable answer may have assigned the element's
- * increments: unassign every one it listed as standby, so firmware and
- * our model agree again. Those that fail are recorded as stale.
+ * increments: unassign every one of that element our layout calls
+ * standby, so firmware and our model agree again. Those that fail are
+ * recorded as stale.
  */
 static void ssm_client_undo_attach(struct ssm_client *c, struct ssm_layout *l,
 				   u8 id)
@@ -236,7 +442,7 @@ static void ssm_client_undo_attach(struct ssm_client *c, struct ssm_layout *l,
 	u32 rn;
 
 	for (rn = 1; rn <= l->rnmax; rn++) {
-		if (l->incr_elem[rn] != id ||
+		if (ssm_client_elem(c, rn) != id ||
 		    ssm_incr_state(l, rn) != SSM_INCR_STANDBY)
 			continue;
 		if (ssm_client_unassign(c, rn))
@@ -252,40 +458,44 @@ static void ssm_client_undo_attach(struct ssm_client *c, struct ssm_layout *l,
 static int ssm_client_attach(struct ssm_client *c, struct ssm_layout *l, u8 id)
 {
 	u32 cmd = SSM_CMD_WITH_ID(SSM_CMD_ATTACH_STORAGE, id);
-	u16 nr, *rns;
+	struct ssm_req *req;
 	unsigned int i;
+	u16 nr = 0;
 	int rc;
 
 	mutex_lock(&c->lock);
-	ssm_sccb_prepare(c->sccb, 0x40);
-	rc = ssm_client_request(c, SSM_OP_ATTACH, cmd, 0);
-	if (!rc)
-		rc = ssm_sccb_decode_attach(c->sccb, id, c->info.rnmax, &nr);
-	ssm_client_count(c, SSM_OP_ATTACH, rc);
-	if (rc) {
+	req = ssm_client_req(c, SSM_OP_ATTACH);
+	if (!req) {
 		mutex_unlock(&c->lock);
+		return -EBUSY;
+	}
+	ssm_sccb_prepare(req->sccb, 0x40);
+	rc = ssm_client_run(c, req, cmd, 0);
+	if (!rc)
+		rc = ssm_sccb_decode_attach(req->sccb, id, c->info.rnmax, &nr);
+	ssm_client_count(c, SSM_OP_ATTACH, rc);
+	/* The unassign requests need a slot: keep the entries, not the SCCB. */
+	for (i = 0; !rc && i < nr; i++)
+		c->rns[i] = ssm_sccb_entry_rn(req->sccb, true, i);
+	ssm_req_put(req);
+	if (!rc) {
+		set_bit(id, c->attached);
+		clear_bit(id, c->fw_read);
+	}
+	mutex_unlock(&c->lock);
+
+	if (rc) {
 		if (rc == -ETIMEDOUT || rc == -EPROTO)
 			ssm_client_undo_attach(c, l, id);
 		return rc;
 	}
-	set_bit(id, c->attached);
-	/* The unassign requests reuse the SCCB: copy the entries first. */
-	rns = kcalloc(max_t(u16, nr, 1), sizeof(*rns), GFP_KERNEL);
-	if (!rns) {
-		mutex_unlock(&c->lock);
-		return -ENOMEM;
-	}
-	for (i = 0; i < nr; i++)
-		rns[i] = ssm_sccb_entry_rn(c->sccb, true, i);
-	mutex_unlock(&c->lock);
-
+	/* c->rns is ours: attach runs at load and config writes, serialised */
 	for (i = 0; i < nr; i++) {
-		if (!rns[i])
+		if (!c->rns[i])
 			continue;
-		if (ssm_client_unassign(c, rns[i]))
-			ssm_layout_mark_stale(l, rns[i]);
+		if (ssm_client_unassign(c, c->rns[i]))
+			ssm_layout_mark_stale(l, c->rns[i]);
 	}
-	kfree(rns);
 	return 0;
 }
 
@@ -312,25 +522,36 @@ int ssm_client_attach_all(struct ssm_client *c, struct ssm_layout *l)
 	return 0;
 }
 
-static int ssm_client_do_assign(struct ssm_client *c, u32 cmd, u16 rn)
+static int ssm_client_do_assign(struct ssm_client *c, bool assign, u16 rn)
 {
-	enum ssm_client_op op = cmd == SSM_CMD_ASSIGN_STORAGE ?
-		SSM_OP_ASSIGN : SSM_OP_UNASSIGN;
+	u32 cmd = assign ? SSM_CMD_ASSIGN_STORAGE : SSM_CMD_UNASSIGN_STORAGE;
+	enum ssm_client_op op = assign ? SSM_OP_ASSIGN : SSM_OP_UNASSIGN;
 	u64 t0 = ktime_get_ns();
+	struct ssm_req *req;
 	int rc;
 
 	mutex_lock(&c->lock);
-	ssm_sccb_encode_assign(c->sccb, rn);
-	rc = ssm_client_request(c, op, cmd, rn);
+	req = ssm_client_req(c, op);
+	if (!req) {
+		mutex_unlock(&c->lock);
+		return -EBUSY;
+	}
+	ssm_sccb_encode_assign(req->sccb, rn);
+	rc = ssm_client_run(c, req, cmd, rn);
 	if (c->last_resp && rn <= c->info.rnmax)
 		c->last_resp[rn] = rc == -ETIMEDOUT ? SSM_RESP_NO_ANSWER :
-			ssm_sccb_response(c->sccb);
+			ssm_sccb_response(req->sccb);
 	if (!rc)
-		rc = ssm_sccb_decode_assign(c->sccb, cmd, rn);
+		rc = ssm_sccb_decode_assign(req->sccb, cmd, rn);
+	ssm_req_put(req);
 	ssm_client_count(c, op, rc);
+	if (rn <= c->info.rnmax)
+		clear_bit(rn, c->fw_assigned);
+	if (!rc && assign && rn <= c->info.rnmax)
+		set_bit(rn, c->fw_assigned);
 	mutex_unlock(&c->lock);
-	trace_ssm_firmware(cmd, rn, (u64)(rn - 1) * c->info.rzm, c->info.rzm,
-			   rc, ktime_get_ns() - t0);
+	trace_ssm_firmware(assign, rn, (u64)(rn - 1) * c->info.rzm,
+			   c->info.rzm, rc, ktime_get_ns() - t0);
 	return rc;
 }
 
@@ -338,23 +559,31 @@ static int ssm_client_do_assign(struct ssm_client *c, u32 cmd, u16 rn)
  * ssm_client_assign() - assign one increment
  * @c: client
  * @rn: increment number
+ * @unsure: set when the call failed and the increment may still be
+ *	    assigned (its answer was lost or garbled, and so was the answer
+ *	    to the unassign that was to make sure); may be NULL
  *
- * Return: 0; on error the increment is standby (best effort when firmware
- * did not answer properly).
+ * Return: 0; on error the increment is standby unless *@unsure.
  */
-int ssm_client_assign(struct ssm_client *c, u16 rn)
+int ssm_client_assign(struct ssm_client *c, u16 rn, bool *unsure)
 {
 	int rc;
 
-	rc = ssm_client_do_assign(c, SSM_CMD_ASSIGN_STORAGE, rn);
-	if (rc == -ETIMEDOUT || rc == -EPROTO) {
-		/* Did it happen? Make sure it did not. */
-		if (ssm_client_do_assign(c, SSM_CMD_UNASSIGN_STORAGE, rn)) {
-			c->unknown++;
-			pr_err("rn 0x%04x: may still be assigned after a failed assign\n",
-			       rn);
-		}
-	}
+	if (unsure)
+		*unsure = false;
+	rc = ssm_client_do_assign(c, true, rn);
+	if (rc != -ETIMEDOUT && rc != -EPROTO)
+		return rc;
+	/* Did it happen? Make sure it did not. */
+	if (!ssm_client_do_assign(c, false, rn))
+		return rc;
+	mutex_lock(&c->lock);
+	c->unknown++;
+	mutex_unlock(&c->lock);
+	if (unsure)
+		*unsure = true;
+	pr_err("rn 0x%04x: may still be assigned after a failed assign; kept as stale\n",
+	       rn);
 	return rc;
 }
 
@@ -367,12 +596,12 @@ int ssm_client_assign(struct ssm_client *c, u16 rn)
  */
 int ssm_client_unassign(struct ssm_client *c, u16 rn)
 {
-	return ssm_client_do_assign(c, SSM_CMD_UNASSIGN_STORAGE, rn);
+	return ssm_client_do_assign(c, false, rn);
 }
 
-static int ssm_client_fw_assign(void *ctx, u16 rn)
+static int ssm_client_fw_assign(void *ctx, u16 rn, bool *unsure)
 {
-	return ssm_client_assign(ctx, rn);
+	return ssm_client_assign(ctx, rn, unsure);
 }
 
 static int ssm_client_fw_unassign(void *ctx, u16 rn)
@@ -380,7 +609,19 @@ static int ssm_client_fw_unassign(void *ctx, u16 rn)
 	return ssm_client_unassign(ctx, rn);
 }
 
+static int ssm_client_fw_query(void *ctx, u16 rn, bool *assigned)
+{
+	return ssm_client_fw_assigned(ctx, rn, assigned);
+}
+
+static void ssm_client_fw_forget(void *ctx)
+{
+	ssm_client_forget(ctx);
+}
+
 const struct ssm_fw_ops ssm_client_fw_ops = {
 	.assign = ssm_client_fw_assign,
 	.unassign = ssm_client_fw_unassign,
+	.query = ssm_client_fw_query,
+	.forget = ssm_client_fw_forget,
 };

@@ -2,12 +2,16 @@
 /*
  * Real SCLP firmware transport (s390 only).
  *
- * Each request gets its own zeroed GFP_DMA page as SCCB and its own
- * struct ssm_sclp_req, queued with the exported sclp_add_request(); the
- * SCLP core calls back on completion. We wait with a timeout. If it
- * expires, the SCLP core still owns request and SCCB and may write to them
- * later: they are reference counted and the late callback frees them, so a
- * lost answer costs one page, never a use after free.
+ * Requests go through the exported sclp_add_request(); sclp_sync_request()
+ * is not exported. Each request slot of the transport (transport.c: SCCB
+ * pages allocated at load) has its own struct sclp_req here, so starting a
+ * request allocates nothing. The SCLP core calls ssm_hw_callback() when
+ * firmware answered, or when it gave up on the request itself; that may be
+ * after our caller stopped waiting, which transport.c handles.
+ *
+ * Read SCP info is not issued again: the kernel read it at boot, with the
+ * SCCB size the machine needs, and exports what we use (increment size,
+ * highest increment number, facilities) in struct sclp_info.
  *
  * What upstream does after assign with helpers a module cannot call:
  * - storage keys: storage_key_init_range() sets PAGE_DEFAULT_KEY, which is
@@ -22,110 +26,76 @@
 #define pr_fmt(fmt) "s390_standby_mem: " fmt
 
 #include <linux/kernel.h>
-#include <linux/completion.h>
 #include <linux/errno.h>
-#include <linux/gfp.h>
-#include <linux/jiffies.h>
-#include <linux/printk.h>
-#include <linux/refcount.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <asm/page.h>
 #include <asm/sclp.h>
 
 #include "sccb.h"
-#include "sclp_client.h"
 #include "sclp_hw.h"
+#include "transport.h"
 
 /* Exported by drivers/s390/char/sclp.c; declared in a non-installed header. */
 int sclp_add_request(struct ssm_sclp_req *req);
 
 /* Seconds a request may wait in the SCLP queue, as upstream's requests. */
 #define SSM_HW_QUEUE_TIMEOUT	5
-/* How long we wait for an answer at all. */
+/* How long a caller waits for an answer at all. */
 #define SSM_HW_TIMEOUT		(60 * HZ)
 
 /* PAGE_DEFAULT_KEY is 0: a newly assigned increment needs no key setup. */
 static_assert(PAGE_DEFAULT_KEY == 0);
 
-struct ssm_hw_call {
-	struct ssm_sclp_req req;
-	struct completion done;
-	refcount_t ref;			/* the waiter and the callback */
-	void *sccb;
+struct ssm_hw {
+	struct ssm_transport t;
+	struct ssm_sclp_req sreqs[SSM_REQ_SLOTS];
 };
 
-static void ssm_hw_put(struct ssm_hw_call *call)
+/* From the SCLP interrupt or the SCLP core's timers. */
+static void ssm_hw_callback(struct ssm_sclp_req *sreq, void *data)
 {
-	if (!refcount_dec_and_test(&call->ref))
-		return;
-	free_page((unsigned long)call->sccb);
-	kfree(call);
+	struct ssm_req *req = data;
+	int result;
+
+	switch (sreq->status) {
+	case SSM_SCLP_REQ_DONE:
+		result = 0;
+		break;
+	case SSM_SCLP_REQ_QUEUED_TIMEOUT:
+		result = -ETIMEDOUT;
+		break;
+	default:
+		result = -EIO;
+		break;
+	}
+	/* The last thing we do: an orphan's completion drops our module. */
+	req->complete(req, result);
 }
 
-static void ssm_hw_callback(struct ssm_sclp_req *req, void *data)
+static int ssm_hw_start(struct ssm_transport *t, struct ssm_req *req)
 {
-	struct ssm_hw_call *call = data;
+	struct ssm_sclp_req *sreq = req->priv;
 
-	complete(&call->done);
-	ssm_hw_put(call);
-}
-
-static int ssm_hw_sync_request(struct ssm_transport *t, u32 cmd, void *sccb)
-{
-	struct ssm_hw_call *call;
-	int rc;
-
-	call = kzalloc(sizeof(*call), GFP_KERNEL);
-	if (!call)
-		return -ENOMEM;
-	call->sccb = (void *)get_zeroed_page(GFP_KERNEL | GFP_DMA);
-	if (!call->sccb) {
-		kfree(call);
-		return -ENOMEM;
-	}
-	memcpy(call->sccb, sccb, SSM_SCCB_SIZE);
-	init_completion(&call->done);
-	refcount_set(&call->ref, 2);
-	call->req.command = cmd;
-	call->req.sccb = call->sccb;
-	call->req.status = SSM_SCLP_REQ_FILLED;
-	call->req.queue_timeout = SSM_HW_QUEUE_TIMEOUT;
-	call->req.callback = ssm_hw_callback;
-	call->req.callback_data = call;
-
-	rc = sclp_add_request(&call->req);
-	if (rc) {
-		/* Not queued: no callback will come. */
-		free_page((unsigned long)call->sccb);
-		kfree(call);
-		return rc;
-	}
-	if (!wait_for_completion_timeout(&call->done, SSM_HW_TIMEOUT)) {
-		/* The SCLP core still owns it; the callback frees it. */
-		ssm_hw_put(call);
-		return -ETIMEDOUT;
-	}
-	if (call->req.status == SSM_SCLP_REQ_DONE) {
-		memcpy(sccb, call->sccb, SSM_SCCB_SIZE);
-	} else {
-		pr_warn("%s: request failed (cmd=0x%08x, status=0x%02x)\n",
-			ssm_sccb_cmd_name(cmd), cmd, call->req.status);
-		rc = call->req.status == SSM_SCLP_REQ_QUEUED_TIMEOUT ?
-			-ETIMEDOUT : -EIO;
-	}
-	ssm_hw_put(call);
-	return rc;
+	memset(sreq, 0, sizeof(*sreq));
+	sreq->command = req->cmd;
+	sreq->sccb = req->sccb;
+	sreq->status = SSM_SCLP_REQ_FILLED;
+	sreq->queue_timeout = SSM_HW_QUEUE_TIMEOUT;
+	sreq->callback = ssm_hw_callback;
+	sreq->callback_data = req;
+	return sclp_add_request(sreq);
 }
 
 static void ssm_hw_destroy(struct ssm_transport *t)
 {
-	kfree(t);
+	ssm_transport_exit(t);
+	kfree(container_of(t, struct ssm_hw, t));
 }
 
 static const struct ssm_transport_ops ssm_hw_ops = {
 	.name = "sclp",
-	.sync_request = ssm_hw_sync_request,
+	.start = ssm_hw_start,
 	.destroy = ssm_hw_destroy,
 };
 
@@ -136,13 +106,42 @@ static const struct ssm_transport_ops ssm_hw_ops = {
  */
 struct ssm_transport *ssm_hw_create(void)
 {
-	struct ssm_transport *t;
+	struct ssm_hw *hw;
+	int i, rc;
 
-	t = kzalloc(sizeof(*t), GFP_KERNEL);
-	if (!t)
+	hw = kzalloc(sizeof(*hw), GFP_KERNEL);
+	if (!hw)
 		return ERR_PTR(-ENOMEM);
-	t->ops = &ssm_hw_ops;
-	return t;
+	rc = ssm_transport_init(&hw->t, &ssm_hw_ops, SSM_HW_TIMEOUT);
+	if (rc) {
+		kfree(hw);
+		return ERR_PTR(rc);
+	}
+	for (i = 0; i < SSM_REQ_SLOTS; i++)
+		hw->t.reqs[i].priv = &hw->sreqs[i];
+	return &hw->t;
+}
+
+/**
+ * ssm_hw_scp_info() - what the kernel read from firmware at boot
+ * @info: increment size, highest increment number, facilities
+ *
+ * Return: 0, or the error of ssm_sccb_info_from_kernel().
+ */
+int ssm_hw_scp_info(struct ssm_scp_info *info)
+{
+	return ssm_sccb_info_from_kernel(sclp.rzm, sclp.rnmax, sclp.facilities,
+					 info);
+}
+
+/**
+ * ssm_hw_facilities() - the facilities firmware reported at boot
+ *
+ * Return: sclp.facilities, as the kernel's own standby memory code sees it.
+ */
+u64 ssm_hw_facilities(void)
+{
+	return sclp.facilities;
 }
 
 /**
