@@ -36,7 +36,7 @@ all: modules
 
 # kunit: the module and its KUnit test module (needs CONFIG_KUNIT).
 # test-modules: those, and the guest tests' helper and bench modules.
-TEST_MODULE_DIRS := tests/helper tests/bench
+TEST_MODULE_DIRS := tests/helper tests/bench tests/twin
 modules: SSM_KUNIT_ARG :=
 kunit test-modules: SSM_KUNIT_ARG := SSM_KUNIT=1
 modules kunit test-modules:
@@ -47,7 +47,9 @@ else
 	+$(MAKE) -C $(KDIR) M=$(CURDIR) $(SSM_KUNIT_ARG) modules
 	+@if [ $@ = test-modules ]; then \
 		for d in $(TEST_MODULE_DIRS); do \
-			$(MAKE) -C $(KDIR) M=$(CURDIR)/$$d modules || exit 1; \
+			$(MAKE) -C $(KDIR) M=$(CURDIR)/$$d \
+				KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers \
+				modules || exit 1; \
 		done; \
 	fi
 endif
@@ -57,7 +59,8 @@ endif
 # then depmod for the target kernel release. The directory below
 # /lib/modules/<release> is fixed here (the kernel's own default is extra
 # up to 6.11, updates from 6.12) so that uninstall finds what install put:
-# the module, under the one name modules_install gives it.
+# the modules (s390_standby_mem and the simulated firmware
+# s390_standby_mem_sim), under the names modules_install gives them.
 INSTALL_MOD_DIR ?= updates
 DEPMOD ?= depmod
 # The release as uname -r: distribution headers can override KERNELRELEASE
@@ -78,7 +81,8 @@ install: modules
 
 uninstall:
 	@test -n "$(SSM_KREL)" || { echo "no release in $(KDIR)/include/generated/utsrelease.h"; exit 1; }
-	rm -f $(foreach s,.ko .ko.gz .ko.xz .ko.zst,$(SSM_MODDIR)/s390_standby_mem$(s))
+	rm -f $(foreach m,s390_standby_mem s390_standby_mem_sim, \
+		$(foreach s,.ko .ko.gz .ko.xz .ko.zst,$(SSM_MODDIR)/$(m)$(s)))
 	-rmdir --ignore-fail-on-non-empty $(SSM_MODDIR)
 	$(SSM_DEPMOD)
 endif

@@ -15,12 +15,17 @@
  * SSM_HAVE_MHP_OFFLINE_INACCESSIBLE  (6.8 to 6.18)
  * SSM_HAVE_MHP_MEMMAP_QUERY	bool mhp_supports_memmap_on_memory(void),
  *				exported (6.8 on)
+ * SSM_HAVE_TIMER_DELETE_SYNC	timer_delete_sync() (6.2 on, 6.1 stable;
+ *				del_timer_sync() before, gone in 6.15)
+ * SSM_HAVE_TIMER_CONTAINER_OF	timer_container_of() (6.16 on; from_timer()
+ *				before)
  */
 #ifndef SSM_COMPAT_H
 #define SSM_COMPAT_H
 
 #include <linux/memory.h>
 #include <linux/memory_hotplug.h>
+#include <linux/timer.h>
 
 #include "layout.h"
 
@@ -32,6 +37,20 @@
 #else
 #define SSM_LAZY_SUPPORTED	false
 #define SSM_MHP_OFFLINE_INACCESSIBLE	MHP_NONE
+#endif
+
+#ifndef SSM_HAVE_TIMER_DELETE_SYNC
+#define timer_delete_sync(t)	del_timer_sync(t)
+#endif
+#ifndef SSM_HAVE_TIMER_CONTAINER_OF
+#define timer_container_of(var, timer, field)	from_timer(var, timer, field)
+#endif
+
+/* MEM_PREPARE_ONLINE and MEM_FINISH_OFFLINE exist (6.8 to 6.18). */
+#ifdef SSM_HAVE_MEM_PREPARE_ONLINE
+#define SSM_PREPARE_EVENTS	true
+#else
+#define SSM_PREPARE_EVENTS	false
 #endif
 
 /* Name of what lazy mode is missing on this kernel, for the refusal. */
@@ -99,18 +118,24 @@ static inline bool ssm_compat_mem_event(unsigned long action,
 
 /**
  * ssm_compat_notify_first_pfn() - first pfn of the block a notification is for
+ * @action: the notifier action
  * @arg: struct memory_notify of the notification
  *
  * Where the kernel reports the memmap (altmap) range separately, the block
- * starts there; elsewhere start_pfn lies in the block anyway.
+ * starts there; elsewhere start_pfn lies in the block anyway. The altmap
+ * fields are filled in for MEM_PREPARE_ONLINE and MEM_FINISH_OFFLINE only:
+ * online_pages() and offline_pages() leave them uninitialised on the stack
+ * for every other event.
  *
  * Return: a pfn inside the block, at its start where the kernel tells.
  */
 static inline unsigned long
-ssm_compat_notify_first_pfn(const struct memory_notify *arg)
+ssm_compat_notify_first_pfn(unsigned long action,
+			    const struct memory_notify *arg)
 {
 #ifdef SSM_HAVE_NOTIFY_ALTMAP
-	if (arg->altmap_nr_pages)
+	if ((action == MEM_PREPARE_ONLINE || action == MEM_FINISH_OFFLINE) &&
+	    arg->altmap_nr_pages)
 		return arg->altmap_start_pfn;
 #endif
 	return arg->start_pfn;
