@@ -14,6 +14,7 @@ int ssm_hotplug_init(struct ssm *s);
 void ssm_hotplug_exit(struct ssm *s);
 void ssm_hotplug_add_all(struct ssm *s);
 unsigned long ssm_hotplug_busy_blocks(struct ssm *s);
+bool ssm_hotplug_block_present(const struct ssm *s, unsigned long block);
 int ssm_hotplug_configure(struct ssm *s, unsigned long block);
 int ssm_hotplug_deconfigure(struct ssm *s, unsigned long block);
 int ssm_hotplug_set_memmap(struct ssm *s, unsigned long block, bool on);

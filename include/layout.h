@@ -13,8 +13,9 @@
  * Increment states. An increment (rn, 1-based, rzm bytes at (rn - 1) * rzm)
  * is foreign when firmware reported it assigned at discovery (boot memory:
  * never ours to give back), standby when it is ours and unassigned, and
- * assigned when we assigned it. An assigned increment with no block holding
- * it is "stale": its unassign failed and is retried later.
+ * assigned when assigned for one of our blocks. An assigned increment with
+ * no block holding it is "stale": its unassign failed (or its assign had
+ * no clear outcome) and it is given back later.
  */
 enum ssm_incr_state {
 	SSM_INCR_FOREIGN,
@@ -34,8 +35,10 @@ enum ssm_incr_state {
  * load/unload in lazy mode) while add_memory()/remove_memory() run without
  * our lock; ONLINING and OFFLINING are set from the memory notifier.
  * Whether a block holds its increments assigned is tracked beside the state
- * (lazy: from MEM_PREPARE_ONLINE to MEM_FINISH_OFFLINE; configure: from
- * configure to deconfigure).
+ * (from the start of its online to the end of its offline where increments
+ * are assigned on the way online; from configure to deconfigure otherwise).
+ * The names (debugfs, dmesg, tracepoints) come from one table each, in
+ * layout.c.
  */
 enum ssm_block_state {
 	SSM_BLOCK_UNUSABLE,	/* not entirely standby memory of ours */
@@ -63,12 +66,20 @@ enum ssm_event {
 	SSM_EV_NR,
 };
 
-/* Firmware operations the state machine needs; the SCLP client in the
+/*
+ * Firmware operations the state machine needs: the SCLP client in the
  * module, a fake in KUnit.
+ *   assign    0, or an error; *unsure when the increment may be assigned
+ *             all the same (no clear answer, and none to the cleanup)
+ *   unassign  0, or an error: the increment may still be assigned
+ *   query     firmware's view of the increment, read at most once per
+ *             storage element between two calls of forget
  */
 struct ssm_fw_ops {
-	int (*assign)(void *ctx, u16 rn);
+	int (*assign)(void *ctx, u16 rn, bool *unsure);
 	int (*unassign)(void *ctx, u16 rn);
+	int (*query)(void *ctx, u16 rn, bool *assigned);
+	void (*forget)(void *ctx);
 };
 
 struct ssm_layout {
@@ -76,13 +87,20 @@ struct ssm_layout {
 	u32 rnmax;		/* highest increment number */
 	u64 block_size;		/* memory block size, bytes */
 	struct range pluggable;	/* where memory may be added */
-	bool lazy;		/* assign on online, not on configure */
+	bool lazy;		/* blocks added at load, not on configure */
+	/*
+	 * The kernel's own SCLP memory notifier runs before ours and
+	 * assigns on the way online, unassigns on the way offline: we issue
+	 * neither, we check firmware after it (and repair what it left).
+	 */
+	bool shared;
+	/* The kernel has MEM_PREPARE_ONLINE/MEM_FINISH_OFFLINE (6.8-6.18). */
+	bool prepare_events;
 	bool closing;		/* unloading: refuse to online */
 
 	/* per increment, indexed by rn; slot 0 unused */
 	u8 *incr_state;
 	u16 *incr_refs;		/* blocks holding the increment assigned */
-	u8 *incr_elem;		/* storage element id */
 
 	/* per block, indexed by block - first_block */
 	unsigned long first_block;
@@ -93,14 +111,28 @@ struct ssm_layout {
 	unsigned long incr_count[SSM_INCR_NR_STATES];
 	unsigned long block_count[SSM_BLOCK_NR_STATES];
 	unsigned long stale;		/* assigned, held by no block */
+	unsigned long repaired;		/* shared: fixed after the kernel */
 	long pins;			/* online blocks pinning the module */
 };
 
-/* Who manages standby memory, as far as the load can tell. */
-enum ssm_coexist {
-	SSM_COEXIST_OK,			/* nobody: ours to manage */
-	SSM_COEXIST_KERNEL_SYSFS,	/* the kernel has /sys/firmware/memory */
-	SSM_COEXIST_KERNEL_BLOCKS,	/* standby ranges already System RAM */
+/* Who else drives standby memory here, as far as the load can tell. */
+enum ssm_situation {
+	SSM_SIT_ALONE,		/* nobody: ours to manage */
+	SSM_SIT_SHARED,		/* the kernel's SCLP memory notifier too */
+	SSM_SIT_KERNEL_SYSFS,	/* the kernel has /sys/firmware/memory */
+	SSM_SIT_KERNEL_BLOCKS,	/* standby ranges already System RAM */
+	SSM_SIT_KDUMP,		/* a kdump kernel: leave it alone */
+	SSM_SIT_SIM_ON_REAL,	/* backend=sim where firmware has standby */
+};
+
+/* What the load found out about the machine and the kernel. */
+struct ssm_probe {
+	u64 kernel_facilities;	/* sclp.facilities, as the kernel read it */
+	bool kdump;		/* this is a kdump kernel */
+	bool kernel_fw_dir;	/* the kernel made /sys/firmware/memory */
+	unsigned long busy_blocks; /* our standby blocks System RAM already */
+	bool sim;		/* backend=sim */
+	bool twin;		/* sim: a test double of the kernel's notifier */
 };
 
 /* A contiguous run of standby increments, as upstream reports it. */
@@ -115,14 +147,14 @@ int ssm_layout_init(struct ssm_layout *l, u64 rzm, u32 rnmax, u64 block_size,
 		    const struct range *pluggable);
 void ssm_layout_destroy(struct ssm_layout *l);
 int ssm_layout_set_foreign(struct ssm_layout *l, u32 rn);
-void ssm_layout_set_elem(struct ssm_layout *l, u32 rn, u8 id);
 void ssm_layout_mark_stale(struct ssm_layout *l, u32 rn);
 void ssm_layout_finalize(struct ssm_layout *l);
 bool ssm_layout_next_run(const struct ssm_layout *l, u32 *rn,
 			 struct ssm_run *run);
-enum ssm_coexist ssm_layout_coexistence(unsigned long busy_blocks,
-					bool kernel_fw_dir);
+enum ssm_situation ssm_layout_situation(const struct ssm_probe *p);
+const char *ssm_situation_name(enum ssm_situation sit);
 
+const char *ssm_size_str(u64 bytes, char *buf, size_t len);
 const char *ssm_incr_state_name(enum ssm_incr_state state);
 const char *ssm_block_state_name(enum ssm_block_state state);
 const char *ssm_event_name(enum ssm_event ev);
@@ -161,6 +193,12 @@ static inline bool ssm_block_is_ours(const struct ssm_layout *l,
 	return ssm_block_state(l, block) >= SSM_BLOCK_STANDBY;
 }
 
+/* Increments are assigned on the way online, not on configure. */
+static inline bool ssm_layout_assign_on_online(const struct ssm_layout *l)
+{
+	return l->lazy || l->shared;
+}
+
 bool ssm_layout_phys_to_block(const struct ssm_layout *l, u64 phys,
 			      unsigned long *block);
 void ssm_layout_block_rns(const struct ssm_layout *l, unsigned long block,
@@ -178,6 +216,8 @@ int ssm_layout_block_release(struct ssm_layout *l, unsigned long block,
 			     const struct ssm_fw_ops *ops, void *ctx);
 int ssm_layout_flush_stale(struct ssm_layout *l, const struct ssm_fw_ops *ops,
 			   void *ctx);
+unsigned long ssm_layout_sweep(struct ssm_layout *l,
+			       const struct ssm_fw_ops *ops, void *ctx);
 int ssm_layout_block_event(struct ssm_layout *l, unsigned long block,
 			   enum ssm_event ev, const struct ssm_fw_ops *ops,
 			   void *ctx);

@@ -58,6 +58,9 @@ struct ssm {
 	struct dentry *debugfs;
 
 	unsigned long vetoes;		/* onlines refused by the notifier */
+
+	/* backend=sim: let firmware check unassigned memory after an add */
+	void (*fw_checkpoint)(struct ssm *s);
 };
 
 static inline bool ssm_lazy(const struct ssm *s)

@@ -14,8 +14,8 @@
 #ifdef SSM_NO_TRACEPOINTS
 #ifndef SSM_TRACE_STUBS
 #define SSM_TRACE_STUBS
-static inline void trace_ssm_firmware(u32 cmd, u32 rn, u64 phys, u64 size,
-				      int rc, u64 ns) { }
+static inline void trace_ssm_firmware(bool assign, u32 rn, u64 phys,
+				      u64 size, int rc, u64 ns) { }
 static inline void trace_ssm_config(unsigned long block, u64 phys, u64 size,
 				    bool configure, int rc, u64 ns) { }
 static inline void trace_ssm_notify(unsigned long block, u64 phys, u64 size,
@@ -31,23 +31,28 @@ static inline void trace_ssm_notify(unsigned long block, u64 phys, u64 size,
 
 #include <linux/tracepoint.h>
 
+#include "layout.h"
+
+/* Event and state names: layout.c's tables, the ones debugfs shows. */
+#define SSM_TRACE_NAME	16
+
 TRACE_EVENT(ssm_firmware,
-	    TP_PROTO(u32 cmd, u32 rn, u64 phys, u64 size, int rc, u64 ns),
-	    TP_ARGS(cmd, rn, phys, size, rc, ns),
-	    TP_STRUCT__entry(__field(u32, cmd)
+	    TP_PROTO(bool assign, u32 rn, u64 phys, u64 size, int rc, u64 ns),
+	    TP_ARGS(assign, rn, phys, size, rc, ns),
+	    TP_STRUCT__entry(__field(bool, assign)
 			     __field(u32, rn)
 			     __field(u64, phys)
 			     __field(u64, size)
 			     __field(int, rc)
 			     __field(u64, ns)),
-	    TP_fast_assign(__entry->cmd = cmd;
+	    TP_fast_assign(__entry->assign = assign;
 			   __entry->rn = rn;
 			   __entry->phys = phys;
 			   __entry->size = size;
 			   __entry->rc = rc;
 			   __entry->ns = ns;),
 	    TP_printk("%s rn=0x%04x range=[0x%llx-0x%llx] rc=%d ns=%llu",
-		      __entry->cmd == 0x000d0001 ? "assign" : "unassign",
+		      __entry->assign ? "assign" : "unassign",
 		      __entry->rn, __entry->phys,
 		      __entry->phys + __entry->size - 1, __entry->rc,
 		      __entry->ns)
@@ -83,40 +88,23 @@ TRACE_EVENT(ssm_notify,
 	    TP_STRUCT__entry(__field(unsigned long, block)
 			     __field(u64, phys)
 			     __field(u64, size)
-			     __field(int, event)
-			     __field(int, state)
+			     __array(char, event, SSM_TRACE_NAME)
+			     __array(char, state, SSM_TRACE_NAME)
 			     __field(int, rc)
 			     __field(u64, ns)),
 	    TP_fast_assign(__entry->block = block;
 			   __entry->phys = phys;
 			   __entry->size = size;
-			   __entry->event = event;
-			   __entry->state = state;
+			   strscpy(__entry->event, ssm_event_name(event),
+				   SSM_TRACE_NAME);
+			   strscpy(__entry->state, ssm_block_state_name(state),
+				   SSM_TRACE_NAME);
 			   __entry->rc = rc;
 			   __entry->ns = ns;),
 	    TP_printk("block=%lu range=[0x%llx-0x%llx] event=%s state=%s rc=%d ns=%llu",
 		      __entry->block, __entry->phys,
-		      __entry->phys + __entry->size - 1,
-		      __print_symbolic(__entry->event,
-				       { 0, "prepare-online" },
-				       { 1, "going-online" },
-				       { 2, "online" },
-				       { 3, "cancel-online" },
-				       { 4, "going-offline" },
-				       { 5, "offline" },
-				       { 6, "cancel-offline" },
-				       { 7, "finish-offline" }),
-		      __print_symbolic(__entry->state,
-				       { 0, "unusable" },
-				       { 1, "boot" },
-				       { 2, "standby" },
-				       { 3, "adding" },
-				       { 4, "offline" },
-				       { 5, "onlining" },
-				       { 6, "online" },
-				       { 7, "offlining" },
-				       { 8, "removing" }),
-		      __entry->rc, __entry->ns)
+		      __entry->phys + __entry->size - 1, __entry->event,
+		      __entry->state, __entry->rc, __entry->ns)
 );
 
 #endif /* SSM_TRACE_H */

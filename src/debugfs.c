@@ -7,9 +7,11 @@
  *   blocks      one line per tracked block: id, range, state, held, memmap
  *   counters    "name value" lines: firmware requests and failures per
  *               command, blocks and increments per state, stale
- *               increments, notifier vetoes, module pins, simulation stats
- *   sim/fault   (backend=sim) the armed fault; write a specification
- *               (see ssm_sim_parse_fault()) or "none"
+ *               increments, repairs after the kernel's notifier, notifier
+ *               vetoes, module pins, request slots, simulation stats
+ *
+ * Faults of the simulated firmware are armed in its own directory,
+ * /sys/kernel/debug/s390_standby_mem_sim/.
  *
  * Read-only views take s->lock, so they are consistent snapshots.
  */
@@ -22,7 +24,7 @@
 #include <linux/uaccess.h>
 
 #include "debugfs.h"
-#include "sclp_sim.h"
+#include "sim_link.h"
 #include "ssm.h"
 
 static const char *ssm_fw_view(struct ssm *s, u32 rn)
@@ -31,7 +33,7 @@ static const char *ssm_fw_view(struct ssm *s, u32 rn)
 
 	if (!ssm_transport_is_sim(t))
 		return "-";
-	return ssm_sim_rn_assigned(t, rn) ? "assigned" : "standby";
+	return ssm_sim_link_rn_assigned(t, rn) ? "assigned" : "standby";
 }
 
 static void ssm_show_response(struct seq_file *m, u16 resp)
@@ -49,17 +51,23 @@ static int increments_show(struct seq_file *m, void *v)
 	struct ssm *s = m->private;
 	struct ssm_layout *l = &s->layout;
 	u64 start;
+	u16 elem;
 	u32 rn;
 
 	seq_puts(m, "rn range state refs element firmware last_response\n");
 	mutex_lock(&s->lock);
 	for (rn = 1; rn <= l->rnmax; rn++) {
 		start = ssm_rn_to_phys(l, rn);
-		seq_printf(m, "%u [0x%llx-0x%llx] %s %u %u %s ", rn, start,
+		elem = ssm_client_elem(&s->client, rn);
+		seq_printf(m, "%u [0x%llx-0x%llx] %s %u ", rn, start,
 			   start + l->rzm - 1,
 			   ssm_incr_state_name(ssm_incr_state(l, rn)),
-			   l->incr_refs[rn], l->incr_elem[rn],
-			   ssm_fw_view(s, rn));
+			   l->incr_refs[rn]);
+		if (elem == SSM_ELEM_NONE)
+			seq_puts(m, "- ");
+		else
+			seq_printf(m, "%u ", elem);
+		seq_printf(m, "%s ", ssm_fw_view(s, rn));
 		ssm_show_response(m, ssm_client_last_response(&s->client, rn));
 	}
 	mutex_unlock(&s->lock);
@@ -95,9 +103,12 @@ static void ssm_show_sim_counters(struct seq_file *m, struct ssm *s)
 
 	if (!ssm_transport_is_sim(s->client.transport))
 		return;
-	ssm_sim_get_stats(s->client.transport, &st);
+	ssm_sim_link_stats(s->client.transport, &st);
 	seq_printf(m, "sim_requests %lu\n", st.requests);
+	seq_printf(m, "sim_kernel_requests %lu\n", st.kernel_requests);
 	seq_printf(m, "sim_faults_injected %lu\n", st.faults_injected);
+	seq_printf(m, "sim_late %lu\n", st.late);
+	seq_printf(m, "sim_canary_written %lu\n", st.canary_written);
 	seq_printf(m, "sim_canary_checked %lu\n", st.canary_checked);
 	seq_printf(m, "sim_canary_unverified %lu\n", st.canary_unverified);
 	seq_printf(m, "sim_canary_errors %lu\n", st.canary_errors);
@@ -118,7 +129,10 @@ static int counters_show(struct seq_file *m, void *v)
 			   ssm_client_op_name(i), c->requests[i],
 			   ssm_client_op_name(i), c->failures[i]);
 	seq_printf(m, "assign_unknown %lu\n", c->unknown);
+	seq_printf(m, "no_request_slot %lu\n", c->busy);
 	mutex_unlock(&c->lock);
+	seq_printf(m, "requests_unanswered %u\n",
+		   ssm_transport_orphans(c->transport));
 	for (i = 0; i < SSM_BLOCK_NR_STATES; i++)
 		seq_printf(m, "blocks_%s %lu\n", ssm_block_state_name(i),
 			   l->block_count[i]);
@@ -126,6 +140,8 @@ static int counters_show(struct seq_file *m, void *v)
 		seq_printf(m, "increments_%s %lu\n", ssm_incr_state_name(i),
 			   l->incr_count[i]);
 	seq_printf(m, "stale %lu\n", l->stale);
+	seq_printf(m, "shared %d\n", l->shared);
+	seq_printf(m, "repaired %lu\n", l->repaired);
 	seq_printf(m, "vetoes %lu\n", s->vetoes);
 	seq_printf(m, "pins %ld\n", l->pins);
 	mutex_unlock(&s->lock);
@@ -133,49 +149,6 @@ static int counters_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(counters);
-
-static ssize_t fault_read(struct file *file, char __user *ubuf, size_t count,
-			  loff_t *ppos)
-{
-	struct ssm *s = file->private_data;
-	struct ssm_sim_fault fault;
-	char buf[128];
-	int len;
-
-	ssm_sim_get_fault(s->client.transport, &fault);
-	len = ssm_sim_format_fault(&fault, buf, sizeof(buf));
-	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
-}
-
-static ssize_t fault_write(struct file *file, const char __user *ubuf,
-			   size_t count, loff_t *ppos)
-{
-	struct ssm *s = file->private_data;
-	struct ssm_sim_fault fault;
-	char buf[128];
-	int rc;
-
-	if (*ppos || count >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
-	if (strlen(buf) != count)
-		return -EINVAL;		/* embedded NUL */
-	rc = ssm_sim_parse_fault(buf, &fault);
-	if (rc)
-		return rc;
-	ssm_sim_set_fault(s->client.transport, &fault);
-	return count;
-}
-
-static const struct file_operations fault_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.read = fault_read,
-	.write = fault_write,
-	.llseek = default_llseek,
-};
 
 /**
  * ssm_debugfs_init() - create the debugfs directory
@@ -185,17 +158,13 @@ static const struct file_operations fault_fops = {
  */
 void ssm_debugfs_init(struct ssm *s)
 {
-	struct dentry *dir, *sim;
+	struct dentry *dir;
 
 	dir = debugfs_create_dir("s390_standby_mem", NULL);
 	s->debugfs = dir;
 	debugfs_create_file("increments", 0444, dir, s, &increments_fops);
 	debugfs_create_file("blocks", 0444, dir, s, &blocks_fops);
 	debugfs_create_file("counters", 0444, dir, s, &counters_fops);
-	if (!ssm_transport_is_sim(s->client.transport))
-		return;
-	sim = debugfs_create_dir("sim", dir);
-	debugfs_create_file("fault", 0600, sim, s, &fault_fops);
 }
 
 /**

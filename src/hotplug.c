@@ -2,7 +2,8 @@
 /*
  * Standby memory blocks in and out of the kernel.
  *
- * This is the only file that calls into mm. Blocks are added with
+ * This file adds and removes memory, and holds the memory notifier. Blocks
+ * are added with
  * add_memory() into one static memory group (so the kernel's auto-movable
  * online policy accounts for them) and, where the kernel can, with their
  * memmap on the block itself (MHP_MEMMAP_ON_MEMORY): onlining then needs no
@@ -17,6 +18,14 @@
  * Configure mode (every kernel): a block is assigned and then added when
  * configured, removed and then unassigned when deconfigured; the notifier
  * only refuses to online a block that is not assigned.
+ *
+ * Beside the kernel's own SCLP memory notifier (kernels 6.1 to 6.18 on a
+ * machine with standby memory), that notifier assigns a block's increments
+ * on the way online and unassigns them on the way offline, before ours
+ * runs: configure then only adds (with MHP_OFFLINE_INACCESSIBLE where the
+ * memmap lives on the block, so nothing touches it before it is online)
+ * and deconfigure only removes, and our notifier checks firmware after the
+ * kernel's in every mode (layout.c).
  *
  * Locking (see struct ssm): add_memory() and remove_memory() take the
  * device hotplug lock themselves and our notifier runs under it, so
@@ -49,12 +58,11 @@
 /*
  * Run after every other memory notifier: once we have assigned on
  * prepare-online, nobody after us can veto that event and leave the
- * assignment behind.
+ * assignment behind. Beside the kernel's SCLP memory notifier (registered
+ * at the default priority 0) this also makes ours see each event after it:
+ * the order is fixed by priority, not by luck.
  */
 #define SSM_NOTIFIER_PRI	-100
-
-/* The trace event decodes these numbers; keep them in step. */
-static_assert(SSM_EV_FINISH_OFFLINE == 7 && SSM_BLOCK_REMOVING == 8);
 
 struct ssm_range {
 	u64 start, end;		/* inclusive end, for printing */
@@ -97,14 +105,26 @@ static mhp_t ssm_add_flags(const struct ssm *s, unsigned long block)
 	if (!test_bit(block - s->layout.first_block, s->memmap))
 		return flags;
 	flags |= MHP_MEMMAP_ON_MEMORY;
-	/* Lazy: the block stays unassigned until prepare-online. */
-	if (ssm_lazy(s))
+	/*
+	 * Unassigned until its online: the kernel must not initialise the
+	 * memmap on the block before then.
+	 */
+	if (ssm_layout_assign_on_online(&s->layout))
 		flags |= SSM_MHP_OFFLINE_INACCESSIBLE;
 	return flags;
 }
 
-/* Is the block's range taken by someone else already? */
-static bool ssm_block_busy(const struct ssm *s, unsigned long block)
+/**
+ * ssm_hotplug_block_present() - does the kernel present this block?
+ * @s: the module
+ * @block: block index within the layout
+ *
+ * A block the kernel booted with (or one we added) holds System RAM; one
+ * beyond mem= holds none, even where firmware has it assigned.
+ *
+ * Return: true if some of the block is System RAM.
+ */
+bool ssm_hotplug_block_present(const struct ssm *s, unsigned long block)
 {
 	struct ssm_range r = ssm_block_range(s, block);
 
@@ -125,7 +145,8 @@ unsigned long ssm_hotplug_busy_blocks(struct ssm *s)
 	unsigned long block, busy = 0;
 
 	for (block = l->first_block; block < ssm_last_block(l); block++)
-		if (ssm_block_is_ours(l, block) && ssm_block_busy(s, block))
+		if (ssm_block_is_ours(l, block) &&
+		    ssm_hotplug_block_present(s, block))
 			busy++;
 	return busy;
 }
@@ -145,6 +166,9 @@ static int ssm_add_block(struct ssm *s, unsigned long block, mhp_t flags)
 	rc = add_memory(s->mgid, r.start, s->layout.block_size, flags);
 	trace_ssm_config(block, r.start, s->layout.block_size, true, rc,
 			 ktime_get_ns() - t0);
+	/* backend=sim: firmware marks what the kernel maps now, unassigned */
+	if (!rc && s->fw_checkpoint)
+		s->fw_checkpoint(s);
 	return rc;
 }
 
@@ -185,16 +209,19 @@ static void ssm_log_memmap(const struct ssm *s, unsigned long block,
  * @s: the module
  * @block: one of our blocks
  *
- * Return: 0 (also when configured already), -EPERM for boot memory,
- * -EBUSY while it is being deconfigured, or the error of the assignment or
- * of add_memory(); on error the block is deconfigured and unassigned.
+ * Beside the kernel's notifier only the add: it assigns on the way
+ * online.
+ *
+ * Return: 0 (also when configured already), -EBUSY while it is being
+ * deconfigured, -EIO when firmware failed (the detail is logged), or the
+ * error of add_memory(); on error the block is deconfigured and unassigned.
  */
 int ssm_hotplug_configure(struct ssm *s, unsigned long block)
 {
 	struct ssm_layout *l = &s->layout;
 	struct ssm_range r = ssm_block_range(s, block);
 	enum ssm_block_state state;
-	int rc;
+	int rc = 0;
 
 	mutex_lock(&s->config_lock);
 	mutex_lock(&s->lock);
@@ -203,10 +230,15 @@ int ssm_hotplug_configure(struct ssm *s, unsigned long block)
 		rc = state == SSM_BLOCK_REMOVING ? -EBUSY : 0;
 		goto out_unlock;
 	}
-	rc = ssm_layout_block_acquire(l, block, &ssm_client_fw_ops, &s->client);
+	/* As upstream: storage elements attached since load, attached now. */
+	ssm_client_attach_all(&s->client, l);
+	if (!ssm_layout_assign_on_online(l))
+		rc = ssm_layout_block_acquire(l, block, &ssm_client_fw_ops,
+					      &s->client);
 	if (rc) {
 		pr_warn("memory block %lu [0x%llx-0x%llx]: configure failed: assign: %d\n",
 			block, r.start, r.end, rc);
+		rc = -EIO;	/* the detail is in the log, as upstream */
 		goto out_unlock;
 	}
 	ssm_layout_set_block_state(l, block, SSM_BLOCK_ADDING);
@@ -231,6 +263,36 @@ out_unlock:
 	mutex_unlock(&s->lock);
 	mutex_unlock(&s->config_lock);
 	return rc;
+}
+
+/*
+ * Module references. An online must not complete while the module is on
+ * its way out: the unload could not take the block back. So a block holds
+ * a reference on the module from the start of its online to the end of
+ * its offline (ONLINING, ONLINE, OFFLINING: "pinned"). The reference is
+ * taken with try_module_get() when an online starts, which fails once
+ * delete_module() has decided to unload (the online is then refused), and
+ * otherwise makes delete_module() refuse until the block is offline again.
+ * ssm_pin() is the one place references are taken and dropped.
+ */
+static bool ssm_state_pinned(enum ssm_block_state state)
+{
+	return state == SSM_BLOCK_ONLINING || state == SSM_BLOCK_ONLINE ||
+	       state == SSM_BLOCK_OFFLINING;
+}
+
+/* Settle a block's reference: it had one (@had), it needs one (@needs). */
+static void ssm_pin(bool had, bool needs)
+{
+	if (had && !needs)
+		module_put(THIS_MODULE);
+	else if (!had && needs)
+		__module_get(THIS_MODULE);	/* online without a start seen */
+}
+
+static bool ssm_online_starts(enum ssm_event ev)
+{
+	return ev == SSM_EV_PREPARE_ONLINE || ev == SSM_EV_GOING_ONLINE;
 }
 
 /*
@@ -260,13 +322,15 @@ static int ssm_remove_and_release(struct ssm *s, unsigned long block)
 	if (prev == SSM_BLOCK_ONLINE) {
 		/* Offlined while REMOVING: the notifier left the pin to us. */
 		l->pins--;
-		module_put(THIS_MODULE);
+		ssm_pin(true, false);
 	}
 	ssm_layout_set_block_state(l, block, SSM_BLOCK_STANDBY);
 	rc = ssm_layout_block_release(l, block, &ssm_client_fw_ops, &s->client);
-	if (rc)
+	if (rc) {
 		pr_warn("memory block %lu [0x%llx-0x%llx]: removed, but unassign failed: %d; retried later\n",
 			block, r.start, r.end, rc);
+		rc = -EIO;
+	}
 	return rc;
 }
 
@@ -276,8 +340,9 @@ static int ssm_remove_and_release(struct ssm *s, unsigned long block)
  * @block: one of our blocks
  *
  * Return: 0 (also when deconfigured already), -EBUSY unless the block is
- * configured and offline, or the error of remove_memory() (block kept) or
- * of the unassign (block removed, increments kept assigned and retried).
+ * configured and offline, the error of remove_memory() (block kept), or
+ * -EIO when firmware failed to take the increments back (block removed,
+ * increments kept assigned and retried; the detail is logged).
  */
 int ssm_hotplug_deconfigure(struct ssm *s, unsigned long block)
 {
@@ -287,6 +352,7 @@ int ssm_hotplug_deconfigure(struct ssm *s, unsigned long block)
 
 	mutex_lock(&s->config_lock);
 	mutex_lock(&s->lock);
+	ssm_client_attach_all(&s->client, l);
 	state = ssm_block_state(l, block);
 	if (state == SSM_BLOCK_STANDBY)
 		rc = 0;
@@ -352,7 +418,7 @@ void ssm_hotplug_add_all(struct ssm *s)
 		ssm_layout_set_block_state(l, block, SSM_BLOCK_ADDING);
 		mutex_unlock(&s->lock);
 
-		rc = ssm_block_busy(s, block) ? -EBUSY :
+		rc = ssm_hotplug_block_present(s, block) ? -EBUSY :
 			ssm_add_block(s, block, ssm_add_flags(s, block));
 
 		mutex_lock(&s->lock);
@@ -387,38 +453,6 @@ static void ssm_notify_log(struct ssm *s, unsigned long block,
 			r.start, r.end, ssm_block_state_name(new));
 }
 
-/*
- * Module references. An online must not complete while the module is on
- * its way out: the unload could not take the block back. The first event
- * of an online takes a reference with try_module_get(), which fails once
- * delete_module() has decided to unload (the online is then refused) and
- * otherwise makes delete_module() refuse until the online has ended. When
- * the block goes online the reference becomes its pin, one per online
- * block, dropped when it goes offline; when the online fails it is
- * dropped.
- */
-static bool ssm_online_starts(enum ssm_event ev, enum ssm_block_state old)
-{
-	return ev == SSM_EV_PREPARE_ONLINE ||
-	       (ev == SSM_EV_GOING_ONLINE && old != SSM_BLOCK_ONLINING);
-}
-
-static void ssm_online_ref_settle(bool took, enum ssm_block_state old,
-				  enum ssm_block_state new, long pins_delta)
-{
-	bool ended = new != SSM_BLOCK_ONLINING && new != SSM_BLOCK_ONLINE;
-
-	if (took && ended)
-		module_put(THIS_MODULE);	/* refused: no online */
-	else if (!took && old == SSM_BLOCK_ONLINING && ended)
-		module_put(THIS_MODULE);	/* the online failed later */
-	/* ONLINING -> ONLINE: the reference stays, as the block's pin */
-	if (pins_delta < 0)
-		module_put(THIS_MODULE);	/* offline: the pin goes */
-	else if (pins_delta > 0 && old != SSM_BLOCK_ONLINING)
-		__module_get(THIS_MODULE);	/* online without a start */
-}
-
 static int ssm_mem_notifier(struct notifier_block *nb, unsigned long action,
 			    void *data)
 {
@@ -427,36 +461,39 @@ static int ssm_mem_notifier(struct notifier_block *nb, unsigned long action,
 	enum ssm_block_state old, new;
 	unsigned long block;
 	enum ssm_event ev;
+	bool had;
 	u64 phys, t0;
-	bool took;
-	long pins;
 	int rc;
 
 	if (!ssm_compat_mem_event(action, &ev))
 		return NOTIFY_DONE;
-	phys = PFN_PHYS(ssm_compat_notify_first_pfn(data));
+	phys = PFN_PHYS(ssm_compat_notify_first_pfn(action, data));
 
 	t0 = ktime_get_ns();
 	mutex_lock(&s->lock);
+	/* Memory of nobody's, or added by someone else: not ours to judge. */
 	if (!ssm_layout_phys_to_block(l, phys, &block) ||
-	    !ssm_block_is_ours(l, block)) {
+	    !ssm_block_is_ours(l, block) ||
+	    ssm_block_state(l, block) == SSM_BLOCK_STANDBY) {
 		mutex_unlock(&s->lock);
 		return NOTIFY_DONE;
 	}
 	old = ssm_block_state(l, block);
-	pins = l->pins;
-	took = ssm_online_starts(ev, old);
-	if (took && !try_module_get(THIS_MODULE)) {
-		took = false;
-		rc = -EBUSY;		/* the module is being unloaded */
-	} else {
+	had = ssm_state_pinned(old);
+	rc = 0;
+	if (!had && ssm_online_starts(ev)) {
+		/* The start of an online takes the block's reference. */
+		had = try_module_get(THIS_MODULE);
+		if (!had)
+			rc = -EBUSY;	/* the module is being unloaded */
+	}
+	if (!rc)
 		rc = ssm_layout_block_event(l, block, ev, &ssm_client_fw_ops,
 					    &s->client);
-	}
 	new = ssm_block_state(l, block);
+	ssm_pin(had, ssm_state_pinned(new));
 	if (rc)
 		s->vetoes++;
-	ssm_online_ref_settle(took, old, new, l->pins - pins);
 	mutex_unlock(&s->lock);
 
 	trace_ssm_notify(block, ssm_block_to_phys(l, block), l->block_size, ev,
@@ -529,8 +566,12 @@ static void ssm_hotplug_remove_all(struct ssm *s)
 			ssm_layout_block_release(l, block, &ssm_client_fw_ops,
 						 &s->client);
 	}
+	/* Beside the kernel's notifier: what its failed onlines left. */
+	if (l->shared && ssm_layout_sweep(l, &ssm_client_fw_ops, &s->client))
+		pr_info("gave back increments the kernel's notifier left assigned\n");
 	if (ssm_layout_flush_stale(l, &ssm_client_fw_ops, &s->client))
-		pr_warn("%lu increments could not be unassigned\n", l->stale);
+		pr_warn("%lu %s could not be unassigned\n", l->stale,
+			l->stale == 1 ? "increment" : "increments");
 	mutex_unlock(&s->lock);
 	mutex_unlock(&s->config_lock);
 }

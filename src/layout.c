@@ -13,6 +13,15 @@
  * spans several blocks, offlining one block never unassigns memory another
  * online block still uses.
  *
+ * Beside the kernel's own SCLP memory notifier (kernels 6.1 to 6.18 on a
+ * machine with standby memory; "shared"), that notifier runs before ours
+ * and assigns a block's increments on the way online and unassigns them on
+ * the way offline, for any block. We then issue neither command: we read
+ * firmware's view after it (read storage info, once per storage element)
+ * and only repair what it left undone. An increment is given back only
+ * after firmware's view says it is assigned, so the client never depends on
+ * what firmware answers to unassigning an increment that is not assigned.
+ *
  * Everything here is pure logic over arrays indexed by rn and by block: O(1)
  * lookups, no mm calls, no locking (the caller serialises), so KUnit drives
  * it with fabricated layouts and fake firmware operations.
@@ -36,6 +45,7 @@
 #include <linux/slab.h>
 
 #include "layout.h"
+#include "sccb.h"
 
 /* Bounds that keep every array small and every product below 2^64. */
 #define SSM_LAYOUT_MAX_RN	65535
@@ -74,6 +84,23 @@ static const char * const ssm_event_names[] = {
 static_assert(ARRAY_SIZE(ssm_incr_state_names) == SSM_INCR_NR_STATES);
 static_assert(ARRAY_SIZE(ssm_block_state_names) == SSM_BLOCK_NR_STATES);
 static_assert(ARRAY_SIZE(ssm_event_names) == SSM_EV_NR);
+
+/**
+ * ssm_size_str() - a size as administrators write it: "256M", "2G"
+ * @bytes: the size
+ * @buf: output
+ * @len: size of @buf
+ *
+ * Return: @buf.
+ */
+const char *ssm_size_str(u64 bytes, char *buf, size_t len)
+{
+	if (bytes && !(bytes % SZ_1G))
+		snprintf(buf, len, "%lluG", bytes / SZ_1G);
+	else
+		snprintf(buf, len, "%lluM", bytes / SZ_1M);
+	return buf;
+}
 
 const char *ssm_incr_state_name(enum ssm_incr_state state)
 {
@@ -161,12 +188,11 @@ int ssm_layout_init(struct ssm_layout *l, u64 rzm, u32 rnmax, u64 block_size,
 
 	l->incr_state = kvcalloc(rnmax + 1, sizeof(*l->incr_state), GFP_KERNEL);
 	l->incr_refs = kvcalloc(rnmax + 1, sizeof(*l->incr_refs), GFP_KERNEL);
-	l->incr_elem = kvcalloc(rnmax + 1, sizeof(*l->incr_elem), GFP_KERNEL);
 	l->block_state = kvcalloc(max(l->nr_blocks, 1UL),
 				  sizeof(*l->block_state), GFP_KERNEL);
 	l->block_held = bitmap_zalloc(max(l->nr_blocks, 1UL), GFP_KERNEL);
-	if (!l->incr_state || !l->incr_refs || !l->incr_elem ||
-	    !l->block_state || !l->block_held) {
+	if (!l->incr_state || !l->incr_refs || !l->block_state ||
+	    !l->block_held) {
 		ssm_layout_destroy(l);
 		return -ENOMEM;
 	}
@@ -188,12 +214,10 @@ void ssm_layout_destroy(struct ssm_layout *l)
 {
 	kvfree(l->incr_state);
 	kvfree(l->incr_refs);
-	kvfree(l->incr_elem);
 	kvfree(l->block_state);
 	bitmap_free(l->block_held);
 	l->incr_state = NULL;
 	l->incr_refs = NULL;
-	l->incr_elem = NULL;
 	l->block_state = NULL;
 	l->block_held = NULL;
 }
@@ -215,24 +239,12 @@ int ssm_layout_set_foreign(struct ssm_layout *l, u32 rn)
 }
 
 /**
- * ssm_layout_set_elem() - record the storage element of an increment
- * @l: layout
- * @rn: increment number, 1..rnmax
- * @id: storage element id
- */
-void ssm_layout_set_elem(struct ssm_layout *l, u32 rn, u8 id)
-{
-	if (rn && rn <= l->rnmax)
-		l->incr_elem[rn] = id;
-}
-
-/**
  * ssm_layout_mark_stale() - record an increment left assigned by nobody
  * @l: layout
  * @rn: increment number, 1..rnmax, not foreign
  *
  * Used when attaching a storage element assigned an increment and
- * unassigning it again failed.
+ * unassigning it again failed, or an assign had no clear outcome.
  */
 void ssm_layout_mark_stale(struct ssm_layout *l, u32 rn)
 {
@@ -356,24 +368,64 @@ bool ssm_layout_next_run(const struct ssm_layout *l, u32 *rn,
 }
 
 /**
- * ssm_layout_coexistence() - may we manage the standby memory?
- * @busy_blocks: blocks of ours whose range is already System RAM
- * @kernel_fw_dir: the kernel created /sys/firmware/memory itself
+ * ssm_layout_situation() - who else drives standby memory here
+ * @p: what the load found out
  *
- * The kernel's built-in support (sclp_cmd.c up to 6.18 adds all standby
- * memory at boot; sclp_mem.c from 6.19 offers /sys/firmware/memory) and
- * this module must never both drive the same increments.
+ * The kernel's built-in support and this module must never both decide
+ * about the same increments. In a kdump kernel nobody touches standby
+ * memory (upstream leaves it alone there too). From 6.19 the kernel offers
+ * /sys/firmware/memory itself: not ours. Kernels 6.1 to 6.18 register
+ * their own SCLP memory notifier whenever firmware reports the standby
+ * memory facility (and not in kdump), whatever mem= says: we share the
+ * increments with it. If they also added the standby memory at boot, its
+ * blocks are System RAM already and not ours either. The simulated
+ * firmware offers RAM above mem= as standby memory, which on a machine
+ * with real standby memory is storage that is not there.
  *
- * Return: SSM_COEXIST_OK, or who manages it already.
+ * Return: the situation; ALONE and SHARED may load.
  */
-enum ssm_coexist ssm_layout_coexistence(unsigned long busy_blocks,
-					bool kernel_fw_dir)
+enum ssm_situation ssm_layout_situation(const struct ssm_probe *p)
 {
-	if (kernel_fw_dir)
-		return SSM_COEXIST_KERNEL_SYSFS;
-	if (busy_blocks)
-		return SSM_COEXIST_KERNEL_BLOCKS;
-	return SSM_COEXIST_OK;
+	bool facility = (p->kernel_facilities & SSM_FAC_STANDBY_MEMORY) ==
+			SSM_FAC_STANDBY_MEMORY;
+
+	if (p->kdump)
+		return SSM_SIT_KDUMP;
+	if (p->kernel_fw_dir)
+		return SSM_SIT_KERNEL_SYSFS;
+	if (p->sim && facility)
+		return SSM_SIT_SIM_ON_REAL;
+	if (p->busy_blocks)
+		return SSM_SIT_KERNEL_BLOCKS;
+	if (facility || (p->sim && p->twin))
+		return SSM_SIT_SHARED;
+	return SSM_SIT_ALONE;
+}
+
+/**
+ * ssm_situation_name() - how the load line names a situation
+ * @sit: situation
+ *
+ * Return: a short phrase.
+ */
+const char *ssm_situation_name(enum ssm_situation sit)
+{
+	switch (sit) {
+	case SSM_SIT_ALONE:
+		return "alone";
+	case SSM_SIT_SHARED:
+		return "beside the kernel's SCLP memory notifier";
+	case SSM_SIT_KERNEL_SYSFS:
+		return "kernel manages standby memory (/sys/firmware/memory)";
+	case SSM_SIT_KERNEL_BLOCKS:
+		return "kernel added the standby memory at boot";
+	case SSM_SIT_KDUMP:
+		return "kdump kernel";
+	case SSM_SIT_SIM_ON_REAL:
+		return "simulated firmware on a machine with standby memory";
+	default:
+		return "?";
+	}
 }
 
 /**
@@ -418,7 +470,31 @@ bool ssm_layout_block_assigned(const struct ssm_layout *l, unsigned long block)
 	return true;
 }
 
-/* Drop one hold on an increment; unassign it when the last hold goes. */
+/*
+ * An increment nobody holds any more goes back to firmware. Beside the
+ * kernel's notifier it has usually done so already: look first. A failed
+ * unassign leaves it assigned: stale, given back later.
+ * Return: 0 when it is standby now.
+ */
+static int ssm_layout_give_back(struct ssm_layout *l, u32 rn,
+				const struct ssm_fw_ops *ops, void *ctx)
+{
+	bool assigned = true;
+	int rc;
+
+	if (l->shared && !ops->query(ctx, rn, &assigned) && !assigned)
+		goto standby;
+	rc = ops->unassign(ctx, rn);
+	if (rc)
+		return rc;
+	if (l->shared)
+		l->repaired++;	/* the kernel's unassign did not happen */
+standby:
+	ssm_layout_set_incr_state(l, rn, SSM_INCR_STANDBY);
+	return 0;
+}
+
+/* Drop one hold on an increment; give it back when the last hold goes. */
 static int ssm_layout_put_incr(struct ssm_layout *l, u32 rn,
 			       const struct ssm_fw_ops *ops, void *ctx)
 {
@@ -428,26 +504,59 @@ static int ssm_layout_put_incr(struct ssm_layout *l, u32 rn,
 		return -EINVAL;
 	if (--l->incr_refs[rn])
 		return 0;
-	rc = ops->unassign(ctx, rn);
+	rc = ssm_layout_give_back(l, rn, ops, ctx);
+	if (rc)
+		l->stale++;	/* firmware still has it assigned */
+	return rc;
+}
+
+/*
+ * Make sure firmware has an increment nobody holds yet assigned. Ours to
+ * assign; beside the kernel's notifier, which assigned it before us, only
+ * where it did not (a failed read of firmware's view trusts it: it
+ * reported success, or we would not be asked).
+ */
+static int ssm_layout_get_incr(struct ssm_layout *l, u32 rn,
+			       const struct ssm_fw_ops *ops, void *ctx)
+{
+	bool assigned = true, unsure = false;
+	int rc;
+
+	if (l->shared && (ops->query(ctx, rn, &assigned) || assigned))
+		goto assigned;
+	/*
+	 * A stale one may or may not be assigned (its unassign failed, went
+	 * unanswered or was garbled): assign it again, firmware answers
+	 * "done" either way, before the kernel may touch it.
+	 */
+	rc = ops->assign(ctx, rn, &unsure);
 	if (rc) {
-		/* Firmware still has it assigned: stale, retried later. */
-		l->stale++;
+		if (unsure)
+			ssm_layout_mark_stale(l, rn);
 		return rc;
 	}
-	ssm_layout_set_incr_state(l, rn, SSM_INCR_STANDBY);
+	if (l->shared)
+		l->repaired++;	/* the kernel's assign did not happen */
+assigned:
+	if (l->incr_state[rn] == SSM_INCR_ASSIGNED)
+		l->stale--;	/* held again: no longer stale */
+	else
+		ssm_layout_set_incr_state(l, rn, SSM_INCR_ASSIGNED);
 	return 0;
 }
 
 /**
- * ssm_layout_block_acquire() - assign every increment of a block
+ * ssm_layout_block_acquire() - have every increment of a block assigned
  * @l: layout
  * @block: one of our blocks
  * @ops: firmware operations
  * @ctx: their context
  *
  * Increments another block already holds are assigned already; the
- * others, stale ones included, are assigned through @ops. If one assignment fails,
- * those assigned by this call are unassigned again and nothing is held.
+ * others, stale ones included, are assigned through @ops (beside the
+ * kernel's notifier: checked, and assigned only where it did not). If one
+ * assignment fails, those assigned by this call are given back and
+ * nothing is held; one whose assign had no clear outcome is stale.
  * Holding is idempotent.
  *
  * Return: 0, or the error of the failing assignment.
@@ -460,23 +569,14 @@ int ssm_layout_block_acquire(struct ssm_layout *l, unsigned long block,
 
 	if (ssm_layout_block_held(l, block))
 		return 0;
+	if (l->shared)
+		ops->forget(ctx);
 	ssm_layout_block_rns(l, block, &first, &last);
 	for (rn = first; rn <= last; rn++) {
-		/*
-		 * Held by another block: assigned for sure. A stale one may
-		 * or may not be (its unassign failed, went unanswered or was
-		 * garbled): assign it again, firmware answers "done" either
-		 * way, before the kernel may touch it.
-		 */
 		if (!l->incr_refs[rn]) {
-			rc = ops->assign(ctx, rn);
+			rc = ssm_layout_get_incr(l, rn, ops, ctx);
 			if (rc)
 				break;
-			if (l->incr_state[rn] == SSM_INCR_ASSIGNED)
-				l->stale--;	/* held again: no longer stale */
-			else
-				ssm_layout_set_incr_state(l, rn,
-							  SSM_INCR_ASSIGNED);
 		}
 		l->incr_refs[rn]++;
 	}
@@ -497,8 +597,10 @@ int ssm_layout_block_acquire(struct ssm_layout *l, unsigned long block,
  * @ops: firmware operations
  * @ctx: their context
  *
- * Increments no other block holds are unassigned. One that fails to
- * unassign stays assigned (stale) and is retried by ssm_layout_flush_stale().
+ * Increments no other block holds are given back (beside the kernel's
+ * notifier: checked, and unassigned only where it did not). One that
+ * fails to unassign stays assigned (stale) and is retried by
+ * ssm_layout_flush_stale().
  *
  * Return: 0, or the first unassign error. The hold is dropped either way.
  */
@@ -511,6 +613,8 @@ int ssm_layout_block_release(struct ssm_layout *l, unsigned long block,
 	if (!ssm_layout_block_held(l, block))
 		return 0;
 	clear_bit(block - l->first_block, l->block_held);
+	if (l->shared)
+		ops->forget(ctx);
 	ssm_layout_block_rns(l, block, &first, &last);
 	for (rn = first; rn <= last; rn++) {
 		err = ssm_layout_put_incr(l, rn, ops, ctx);
@@ -521,31 +625,78 @@ int ssm_layout_block_release(struct ssm_layout *l, unsigned long block,
 }
 
 /**
- * ssm_layout_flush_stale() - retry unassigning increments nobody holds
+ * ssm_layout_flush_stale() - give back increments nobody holds
  * @l: layout
  * @ops: firmware operations
  * @ctx: their context
+ *
+ * Firmware's view is read first: a stale increment may have been
+ * unassigned after all (the answer was lost), and what firmware answers
+ * to unassigning an increment that is not assigned is not ours to rely on.
  *
  * Return: 0 when none is left stale, else the last error.
  */
 int ssm_layout_flush_stale(struct ssm_layout *l, const struct ssm_fw_ops *ops,
 			   void *ctx)
 {
+	bool assigned;
 	int rc = 0, err;
 	u32 rn;
 
+	if (!l->stale)
+		return 0;
+	ops->forget(ctx);
 	for (rn = 1; rn <= l->rnmax && l->stale; rn++) {
 		if (l->incr_state[rn] != SSM_INCR_ASSIGNED || l->incr_refs[rn])
 			continue;
-		err = ops->unassign(ctx, rn);
-		if (err) {
-			rc = err;
-			continue;
+		if (ops->query(ctx, rn, &assigned) || assigned) {
+			err = ops->unassign(ctx, rn);
+			if (err) {
+				rc = err;
+				continue;
+			}
 		}
 		l->stale--;
 		ssm_layout_set_incr_state(l, rn, SSM_INCR_STANDBY);
 	}
 	return rc;
+}
+
+/**
+ * ssm_layout_sweep() - give back what firmware has assigned of ours though
+ *			nobody holds it
+ * @l: layout
+ * @ops: firmware operations
+ * @ctx: their context
+ *
+ * Beside the kernel's notifier: when it fails an online, it leaves the
+ * increments it did assign assigned (it gets no finish-offline after a
+ * failed prepare-online, and nothing tells us). At unload every increment
+ * of ours that no block holds and firmware has assigned is unassigned;
+ * one that cannot be is stale.
+ *
+ * Return: how many were given back.
+ */
+unsigned long ssm_layout_sweep(struct ssm_layout *l,
+			       const struct ssm_fw_ops *ops, void *ctx)
+{
+	unsigned long n = 0;
+	bool assigned;
+	u32 rn;
+
+	ops->forget(ctx);
+	for (rn = 1; rn <= l->rnmax; rn++) {
+		if (l->incr_state[rn] != SSM_INCR_STANDBY ||
+		    ops->query(ctx, rn, &assigned) || !assigned)
+			continue;
+		if (ops->unassign(ctx, rn)) {
+			ssm_layout_mark_stale(l, rn);
+			continue;
+		}
+		l->repaired++;
+		n++;
+	}
+	return n;
 }
 
 /* Onlining may start from OFFLINE, or from ADDING when the kernel onlines
@@ -570,7 +721,7 @@ static int ssm_layout_start_online(struct ssm_layout *l, unsigned long block,
 	rc = ssm_layout_may_online(l, block);
 	if (rc)
 		return rc;
-	if (l->lazy)
+	if (ssm_layout_assign_on_online(l))
 		rc = ssm_layout_block_acquire(l, block, ops, ctx);
 	else if (!ssm_layout_block_assigned(l, block))
 		rc = -EPERM;	/* configure first */
@@ -578,6 +729,16 @@ static int ssm_layout_start_online(struct ssm_layout *l, unsigned long block,
 		return rc;
 	ssm_layout_set_block_state(l, block, SSM_BLOCK_ONLINING);
 	return 0;
+}
+
+/* The end of an offline, or of an online that failed after its start. */
+static void ssm_layout_end_offline(struct ssm_layout *l, unsigned long block,
+				   const struct ssm_fw_ops *ops, void *ctx)
+{
+	if (ssm_block_state(l, block) == SSM_BLOCK_ONLINING)
+		ssm_layout_set_block_state(l, block, SSM_BLOCK_OFFLINE);
+	if (ssm_layout_assign_on_online(l))
+		ssm_layout_block_release(l, block, ops, ctx);
 }
 
 /**
@@ -588,12 +749,16 @@ static int ssm_layout_start_online(struct ssm_layout *l, unsigned long block,
  * @ops: firmware operations
  * @ctx: their context
  *
- * Lazy mode assigns on prepare-online (or going-online where the kernel has
- * no prepare-online) and unassigns on finish-offline; configure mode only
- * refuses to online a block whose increments are not all assigned. The
- * events may arrive without their predecessor when another notifier vetoed
- * first, so every transition checks where it comes from. ONLINE and
- * OFFLINE change l->pins: one pin per online block.
+ * Where increments are assigned on the way online (lazy mode, and every
+ * mode beside the kernel's notifier), the block holds them from the start
+ * of its online (prepare-online; going-online where the kernel has no
+ * prepare-online) to the end of its offline (finish-offline; else offline,
+ * or cancel-online). Elsewhere (configure mode alone) an online of a block
+ * whose increments are not all assigned is refused. A block we did not
+ * add (standby) is none of our business. The events may arrive without
+ * their predecessor when another notifier vetoed first, so every
+ * transition checks where it comes from. ONLINE and OFFLINE change
+ * l->pins: one pin per online block.
  *
  * Return: 0, or a negative errno that vetoes (prepare/going-online only).
  */
@@ -603,6 +768,8 @@ int ssm_layout_block_event(struct ssm_layout *l, unsigned long block,
 {
 	enum ssm_block_state state = ssm_block_state(l, block);
 
+	if (state == SSM_BLOCK_STANDBY)
+		return 0;	/* not added by us */
 	switch (ev) {
 	case SSM_EV_PREPARE_ONLINE:
 		return ssm_layout_start_online(l, block, ops, ctx);
@@ -617,8 +784,10 @@ int ssm_layout_block_event(struct ssm_layout *l, unsigned long block,
 		}
 		return 0;
 	case SSM_EV_CANCEL_ONLINE:
-		/* Lazy mode releases on the finish-offline that follows. */
-		if (state == SSM_BLOCK_ONLINING)
+		if (!l->prepare_events)
+			ssm_layout_end_offline(l, block, ops, ctx);
+		else if (state == SSM_BLOCK_ONLINING)
+			/* released on the finish-offline that follows */
 			ssm_layout_set_block_state(l, block, SSM_BLOCK_OFFLINE);
 		return 0;
 	case SSM_EV_GOING_OFFLINE:
@@ -630,17 +799,15 @@ int ssm_layout_block_event(struct ssm_layout *l, unsigned long block,
 			ssm_layout_set_block_state(l, block, SSM_BLOCK_OFFLINE);
 			l->pins--;
 		}
+		if (!l->prepare_events)
+			ssm_layout_end_offline(l, block, ops, ctx);
 		return 0;
 	case SSM_EV_CANCEL_OFFLINE:
 		if (state == SSM_BLOCK_OFFLINING)
 			ssm_layout_set_block_state(l, block, SSM_BLOCK_ONLINE);
 		return 0;
 	case SSM_EV_FINISH_OFFLINE:
-		/* Also ends an online that failed after prepare-online. */
-		if (state == SSM_BLOCK_ONLINING)
-			ssm_layout_set_block_state(l, block, SSM_BLOCK_OFFLINE);
-		if (l->lazy)
-			ssm_layout_block_release(l, block, ops, ctx);
+		ssm_layout_end_offline(l, block, ops, ctx);
 		return 0;
 	default:
 		return 0;

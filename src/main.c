@@ -3,22 +3,22 @@
  * s390_standby_mem: IBM Z standby memory, online on demand, with its memmap
  * on the memory itself.
  *
- * Load: check the parameters, open the firmware transport, read the
- * increment size and which increments are standby, attach storage
- * elements, build the increment model, register the memory group and
- * notifier, then (lazy mode) add every usable block or (configure mode)
- * offer /sys/firmware/memory. Unload is the mirror image and gives every
+ * Load: check the parameters and who else drives standby memory here, open
+ * the firmware transport, read the increment size and which increments
+ * are standby (reads only), refuse where the memory is not ours, attach
+ * storage elements, register the memory group and notifier, then (lazy
+ * mode) add every usable block or (configure mode) offer
+ * /sys/firmware/memory. Unload is the mirror image and gives every
  * increment back to firmware.
  */
 #define pr_fmt(fmt) "s390_standby_mem: " fmt
 
 #include <linux/kernel.h>
+#include <linux/crash_dump.h>
 #include <linux/ctype.h>
 #include <linux/err.h>
 #include <linux/init.h>
-#include <linux/ioport.h>
 #include <linux/log2.h>
-#include <linux/memory_hotplug.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/printk.h>
@@ -31,7 +31,7 @@
 #include "layout.h"
 #include "sclp_client.h"
 #include "sclp_hw.h"
-#include "sclp_sim.h"
+#include "sim_link.h"
 #include "ssm.h"
 #include "sysfs.h"
 
@@ -39,7 +39,6 @@
 #include "ssm_trace.h"
 
 #define SSM_VERSION		"0.1.0"
-#define SSM_DEFAULT_SIM_RZM	SZ_256M
 #define SSM_MIN_RZM		SZ_1M
 #define SSM_MAX_RZM		(16ULL * SZ_1G)
 
@@ -61,7 +60,7 @@ MODULE_PARM_DESC(mode,
 static char *sim_fault;
 module_param(sim_fault, charp, 0444);
 MODULE_PARM_DESC(sim_fault,
-		 "Testing, backend=sim only: fault to inject from load on, <op>,<mode>[,count=N][,skip=N][,rn=N][,response=N] (see README)");
+		 "Testing, backend=sim only: faults to inject from load on, <op>,<mode>[,count=N][,skip=N][,rn=N][,response=N][,side=S], ';'-separated (see README)");
 
 static char *sim_base;
 module_param(sim_base, charp, 0444);
@@ -77,10 +76,9 @@ static struct ssm ssm;
 
 struct ssm_params {
 	bool sim;
-	u64 sim_base, sim_size;		/* 0: default */
+	struct ssm_sim_params simp;
 	u64 rzm;			/* 0: as firmware says */
 	enum ssm_mode mode;
-	struct ssm_sim_fault fault;
 };
 
 static int ssm_param_invalid(const char *name, const char *value,
@@ -103,34 +101,17 @@ static int ssm_parse_size(const char *str, u64 *val)
 
 static int ssm_parse_rzm(const char *str, u64 *rzm)
 {
-	char *end;
 	u64 val;
 
-	if (!*str || !isdigit(*str))
-		return -EINVAL;
-	val = memparse(str, &end);
-	if (*end || val < SSM_MIN_RZM || val > SSM_MAX_RZM ||
-	    !is_power_of_2(val))
+	if (ssm_parse_size(str, &val) || val < SSM_MIN_RZM ||
+	    val > SSM_MAX_RZM || !is_power_of_2(val))
 		return -EINVAL;
 	*rzm = val;
 	return 0;
 }
 
-/* Check every parameter before touching anything; one line per refusal. */
-static int ssm_parse_params(struct ssm_params *p)
+static int ssm_parse_mode(struct ssm_params *p)
 {
-	memset(p, 0, sizeof(*p));
-	p->fault.op = -1;
-
-	if (!backend || (strcmp(backend, "sclp") && strcmp(backend, "sim")))
-		return ssm_param_invalid("backend", backend ?: "",
-					 "must be sclp or sim");
-	p->sim = !strcmp(backend, "sim");
-
-	if (increment_size && ssm_parse_rzm(increment_size, &p->rzm))
-		return ssm_param_invalid("increment_size", increment_size,
-					 "must be a power of two from 1M to 16G");
-
 	if (!mode || !strcmp(mode, "auto"))
 		p->mode = SSM_LAZY_SUPPORTED ? SSM_MODE_LAZY : SSM_MODE_CONFIGURE;
 	else if (!strcmp(mode, "lazy"))
@@ -143,104 +124,54 @@ static int ssm_parse_params(struct ssm_params *p)
 	if (p->mode == SSM_MODE_LAZY && !SSM_LAZY_SUPPORTED)
 		return ssm_param_invalid("mode", mode,
 					 "this kernel lacks " SSM_LAZY_MISSING);
+	return 0;
+}
 
+static int ssm_parse_sim(struct ssm_params *p)
+{
 	if (sim_base && !p->sim)
 		return ssm_param_invalid("sim_base", sim_base, "needs backend=sim");
-	if (sim_base && ssm_parse_size(sim_base, &p->sim_base))
+	if (sim_base && ssm_parse_size(sim_base, &p->simp.base))
 		return ssm_param_invalid("sim_base", sim_base,
 					 "must be a size (memparse syntax: 1536M, 3G)");
 	if (sim_size && !p->sim)
 		return ssm_param_invalid("sim_size", sim_size, "needs backend=sim");
-	if (sim_size && (ssm_parse_size(sim_size, &p->sim_size) || !p->sim_size))
+	if (sim_size && (ssm_parse_size(sim_size, &p->simp.size) ||
+			 !p->simp.size))
 		return ssm_param_invalid("sim_size", sim_size,
 					 "must be a size above 0 (memparse syntax: 512M, 1G)");
-
-	if (sim_fault) {
-		if (!p->sim)
-			return ssm_param_invalid("sim_fault", sim_fault,
-						 "needs backend=sim");
-		if (ssm_sim_parse_fault(sim_fault, &p->fault))
-			return ssm_param_invalid("sim_fault", sim_fault,
-						 "must be none or <op>,<mode>[,count=N][,skip=N][,rn=N][,response=N]");
-	}
+	if (sim_fault && !p->sim)
+		return ssm_param_invalid("sim_fault", sim_fault,
+					 "needs backend=sim");
+	p->simp.fault = sim_fault;
+	p->simp.rzm = p->sim ? p->rzm : 0;
 	return 0;
 }
 
-/* "256M", "2G": sizes as administrators write them. */
-static const char *ssm_size(u64 bytes, char *buf, size_t len)
+/* Check every parameter before touching anything; one line per refusal. */
+static int ssm_parse_params(struct ssm_params *p)
 {
-	if (bytes && !(bytes % SZ_1G))
-		snprintf(buf, len, "%lluG", bytes / SZ_1G);
-	else
-		snprintf(buf, len, "%lluM", bytes / SZ_1M);
-	return buf;
-}
+	int rc;
 
-/*
- * sim_base=/sim_size=: the simulated standby memory must be RAM the
- * machine has, the kernel does not use, and memory hotplug may add.
- * Below sim_base the simulated firmware reports boot memory.
- */
-static int ssm_sim_check_range(const struct ssm_params *p,
-			       struct ssm_sim_config *cfg)
-{
-	u64 base = p->sim_base ?: cfg->boot_size;
-	u64 size = p->sim_size ?: (cfg->storage_size > base ?
-				   cfg->storage_size - base : 0);
-	struct range plug = mhp_get_pluggable_range(true);
-	u64 end = base + size - 1;
-	char a[16];
-
-	if (!size || base % cfg->rzm || size % cfg->rzm) {
-		pr_err("sim_base=0x%llx sim_size=0x%llx invalid: must be non-empty multiples of the increment size %s\n",
-		       base, size, ssm_size(cfg->rzm, a, sizeof(a)));
-		return -EINVAL;
-	}
-	if (region_intersects(base, size, IORESOURCE_SYSTEM_RAM,
-			      IORES_DESC_NONE) != REGION_DISJOINT) {
-		pr_err("sim_base/sim_size invalid: [0x%llx-0x%llx] overlaps System RAM\n",
-		       base, end);
-		return -EINVAL;
-	}
-	if (base < plug.start || end > plug.end ||
-	    base + size > cfg->storage_size) {
-		pr_err("sim_base/sim_size invalid: [0x%llx-0x%llx] is outside the machine's hotpluggable storage [0x%llx-0x%llx]\n",
-		       base, end, (u64)plug.start,
-		       min_t(u64, plug.end, cfg->storage_size - 1));
-		return -EINVAL;
-	}
-	cfg->boot_size = base;
-	cfg->storage_size = base + size;
-	return 0;
+	memset(p, 0, sizeof(*p));
+	if (!backend || (strcmp(backend, "sclp") && strcmp(backend, "sim")))
+		return ssm_param_invalid("backend", backend ?: "",
+					 "must be sclp or sim");
+	p->sim = !strcmp(backend, "sim");
+	if (increment_size && ssm_parse_rzm(increment_size, &p->rzm))
+		return ssm_param_invalid("increment_size", increment_size,
+					 "must be a power of two from 1M to 16G");
+	rc = ssm_parse_mode(p);
+	if (!rc)
+		rc = ssm_parse_sim(p);
+	return rc;
 }
 
 static struct ssm_transport *ssm_open_transport(const struct ssm_params *p)
 {
-	struct ssm_sim_config cfg = { .use_ram = true };
-	struct ssm_transport *t;
-
-	if (!p->sim)
-		return ssm_hw_create();
-
-	cfg.rzm = p->rzm ?: SSM_DEFAULT_SIM_RZM;
-	cfg.storage_size = round_down(ssm_hw_storage_size(), cfg.rzm);
-	cfg.boot_size = ssm_sim_default_boot_size(cfg.rzm);
-	if (p->sim_base || p->sim_size) {
-		if (ssm_sim_check_range(p, &cfg))
-			return ERR_PTR(-EINVAL);
-	}
-	if (cfg.storage_size <= cfg.boot_size) {
-		pr_err("backend=sim: no RAM above the kernel's memory to offer as standby memory (boot with mem= below the machine's memory)\n");
-		return ERR_PTR(-ENODEV);
-	}
-	t = ssm_sim_create(&cfg);
-	if (IS_ERR(t)) {
-		pr_err("backend=sim: cannot simulate %llu increments: %ld\n",
-		       div64_u64(cfg.storage_size, cfg.rzm), PTR_ERR(t));
-		return t;
-	}
-	ssm_sim_set_fault(t, &p->fault);
-	return t;
+	if (p->sim)
+		return ssm_sim_link_open(&p->simp);
+	return ssm_hw_create();
 }
 
 /* Read SCP info and check it against the facility and the parameters. */
@@ -266,10 +197,36 @@ static int ssm_read_firmware_info(struct ssm *s, const struct ssm_params *p,
 	}
 	if (!p->sim && p->rzm && p->rzm != info->rzm) {
 		pr_err("increment_size=%.64s invalid: firmware uses %s\n",
-		       increment_size, ssm_size(info->rzm, a, sizeof(a)));
+		       increment_size, ssm_size_str(info->rzm, a, sizeof(a)));
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/*
+ * Refuse where standby memory is not ours to drive, one line each, before
+ * anything changes in firmware.
+ */
+static int ssm_refuse(const struct ssm *s, enum ssm_situation sit,
+		      const struct ssm_probe *probe)
+{
+	switch (sit) {
+	case SSM_SIT_KDUMP:
+		pr_info("kdump kernel: standby memory is left alone, as the kernel's own support leaves it: not loading\n");
+		return -ENODEV;
+	case SSM_SIT_KERNEL_SYSFS:
+		pr_err("standby memory is managed by the kernel itself (it provides /sys/firmware/memory): not loading\n");
+		return -EBUSY;
+	case SSM_SIT_KERNEL_BLOCKS:
+		pr_err("standby memory is managed by the kernel itself (%lu of %lu standby blocks are System RAM already): not loading\n",
+		       probe->busy_blocks, ssm_layout_our_blocks(&s->layout));
+		return -EBUSY;
+	case SSM_SIT_SIM_ON_REAL:
+		pr_err("backend=sim invalid: firmware reports standby memory on this machine, so the storage above mem= is not RAM it has (touching it is an addressing exception)\n");
+		return -EINVAL;
+	default:
+		return 0;
+	}
 }
 
 static void ssm_report_runs(const struct ssm_layout *l)
@@ -282,6 +239,7 @@ static void ssm_report_runs(const struct ssm_layout *l)
 			run.start, run.usable_size >> 20, run.size >> 20);
 }
 
+/* The increment model from what firmware reports; reads only. */
 static int ssm_build_layout(struct ssm *s, const struct ssm_scp_info *info)
 {
 	struct ssm_layout *l = &s->layout;
@@ -297,43 +255,50 @@ static int ssm_build_layout(struct ssm *s, const struct ssm_scp_info *info)
 		return rc;
 	}
 	l->lazy = ssm_lazy(s);
+	l->prepare_events = SSM_PREPARE_EVENTS;
 	rc = ssm_client_discover(&s->client, l);
-	if (!rc)
-		rc = ssm_client_attach_all(&s->client, l);
 	if (rc) {
 		pr_err("cannot read storage information from firmware: %d\n", rc);
-		goto out_destroy;
+		ssm_layout_destroy(l);
+		return rc;
 	}
 	ssm_layout_finalize(l);
+	return 0;
+}
+
+/* Attach what is not attached yet: from here on firmware state changes. */
+static int ssm_attach(struct ssm *s)
+{
+	struct ssm_layout *l = &s->layout;
+	int rc;
+
+	rc = ssm_client_attach_all(&s->client, l);
+	if (rc) {
+		pr_err("cannot attach storage elements: %d\n", rc);
+		return rc;
+	}
 	ssm_report_runs(l);
 	if (!ssm_layout_our_blocks(l)) {
 		pr_err("no usable standby memory\n");
-		rc = -ENODEV;
-		goto out_destroy;
+		return -ENODEV;
 	}
 	return 0;
-
-out_destroy:
-	ssm_layout_destroy(l);
-	return rc;
 }
 
-/* Refuse to manage what the kernel manages already. */
-static int ssm_check_coexistence(struct ssm *s)
+/* Give back what a failed load took: what attach left assigned. */
+static void ssm_give_back(struct ssm *s)
 {
-	unsigned long busy = ssm_hotplug_busy_blocks(s);
+	struct ssm_layout *l = &s->layout;
 
-	switch (ssm_layout_coexistence(busy, ssm_sysfs_kernel_firmware_memory())) {
-	case SSM_COEXIST_KERNEL_SYSFS:
-		pr_err("standby memory is managed by the kernel itself (it provides /sys/firmware/memory): not loading\n");
-		return -EBUSY;
-	case SSM_COEXIST_KERNEL_BLOCKS:
-		pr_err("standby memory is managed by the kernel itself (%lu of %lu standby blocks are System RAM already): not loading\n",
-		       busy, ssm_layout_our_blocks(&s->layout));
-		return -EBUSY;
-	default:
-		return 0;
-	}
+	if (ssm_layout_flush_stale(l, &ssm_client_fw_ops, &s->client))
+		pr_warn("%lu %s could not be unassigned\n", l->stale,
+			l->stale == 1 ? "increment" : "increments");
+}
+
+/* backend=sim: the simulated firmware marks what the kernel maps now. */
+static void ssm_sim_checkpoint(struct ssm *s)
+{
+	ssm_sim_link_checkpoint(s->client.transport);
 }
 
 static void ssm_summary(const struct ssm *s)
@@ -350,15 +315,35 @@ static void ssm_summary(const struct ssm *s)
 		first = min(first, phys);
 		last = max(last, phys + l->block_size - 1);
 	}
-	pr_info("loaded: backend=%s mode=%s increment=%s block=%s increments %lu assigned, %lu standby; standby=%s in %lu blocks [0x%llx-0x%llx], memmap %s\n",
+	pr_info("loaded: backend=%s mode=%s situation=%s increment=%s block=%s increments %lu assigned, %lu standby; standby=%s in %lu blocks [0x%llx-0x%llx], memmap %s\n",
 		s->client.transport->ops->name,
 		ssm_lazy(s) ? "lazy" : "configure",
-		ssm_size(l->rzm, inc, sizeof(inc)),
-		ssm_size(l->block_size, blk, sizeof(blk)),
+		l->shared ? "shared" : "alone",
+		ssm_size_str(l->rzm, inc, sizeof(inc)),
+		ssm_size_str(l->block_size, blk, sizeof(blk)),
 		l->incr_count[SSM_INCR_FOREIGN] + l->incr_count[SSM_INCR_ASSIGNED],
 		l->incr_count[SSM_INCR_STANDBY],
-		ssm_size(n * l->block_size, tot, sizeof(tot)), n, first, last,
-		s->memmap_default ? "on memory" : "in system memory");
+		ssm_size_str(n * l->block_size, tot, sizeof(tot)), n, first,
+		last, s->memmap_default ? "on memory" : "in system memory");
+	if (l->shared)
+		pr_info("beside the kernel's own SCLP memory notifier: it assigns increments on the way online and unassigns them on the way offline; this module adds and removes blocks and checks firmware after it\n");
+}
+
+static void ssm_memmap_note(const struct ssm *s)
+{
+	const struct ssm_layout *l = &s->layout;
+	u64 cost = ssm_hotplug_memmap_cost_per_gib() >> 20;
+	char tot[16];
+
+	if (s->memmap_default)
+		return;
+	if (ssm_lazy(s))
+		pr_info("memmap of standby memory comes from system memory: %lluM per 1G, taken at load for all %s (boot with memory_hotplug.memmap_on_memory=1 to avoid this)\n",
+			cost, ssm_size_str(ssm_layout_our_blocks(l) * l->block_size,
+					   tot, sizeof(tot)));
+	else
+		pr_info("memmap of standby memory comes from system memory: %lluM per 1G configured (boot with memory_hotplug.memmap_on_memory=1 on a kernel that supports it to avoid this)\n",
+			cost);
 }
 
 static int ssm_start_mode(struct ssm *s)
@@ -375,10 +360,22 @@ static int ssm_start_mode(struct ssm *s)
 	return rc;
 }
 
+/* Who else drives standby memory: what can be known before any request. */
+static void ssm_probe_kernel(const struct ssm_params *p, struct ssm_probe *probe)
+{
+	memset(probe, 0, sizeof(*probe));
+	probe->kernel_facilities = ssm_hw_facilities();
+	probe->kdump = is_kdump_kernel();
+	probe->kernel_fw_dir = ssm_sysfs_kernel_firmware_memory();
+	probe->sim = p->sim;
+}
+
 static int __init ssm_init(void)
 {
 	struct ssm *s = &ssm;
+	enum ssm_situation sit;
 	struct ssm_scp_info info;
+	struct ssm_probe probe;
 	struct ssm_params p;
 	struct ssm_transport *t;
 	int rc;
@@ -389,6 +386,10 @@ static int __init ssm_init(void)
 	mutex_init(&s->lock);
 	mutex_init(&s->config_lock);
 	s->mode = p.mode;
+	ssm_probe_kernel(&p, &probe);
+	rc = ssm_refuse(s, ssm_layout_situation(&probe), &probe);
+	if (rc)
+		return rc;
 
 	t = ssm_open_transport(&p);
 	if (IS_ERR(t))
@@ -402,19 +403,26 @@ static int __init ssm_init(void)
 	rc = ssm_build_layout(s, &info);
 	if (rc)
 		goto out_client;
-	rc = ssm_check_coexistence(s);
+	/* With the blocks known: are some System RAM already? */
+	probe.busy_blocks = ssm_hotplug_busy_blocks(s);
+	probe.twin = p.sim && ssm_sim_link_twin(t);
+	sit = ssm_layout_situation(&probe);
+	rc = ssm_refuse(s, sit, &probe);
 	if (rc)
 		goto out_layout;
+	s->layout.shared = sit == SSM_SIT_SHARED;
+	if (p.sim)
+		s->fw_checkpoint = ssm_sim_checkpoint;
 
+	rc = ssm_attach(s);
+	if (rc)
+		goto out_give_back;
 	s->memmap_default = ssm_compat_memmap_on_memory();
-	if (!s->memmap_default)
-		pr_info("memmap of standby memory comes from system memory: %lluM per 1G onlined (boot with memory_hotplug.memmap_on_memory=1 on a kernel that supports it to avoid this)\n",
-			ssm_hotplug_memmap_cost_per_gib() >> 20);
-
+	ssm_memmap_note(s);
 	rc = ssm_hotplug_init(s);
 	if (rc) {
 		pr_err("cannot register memory group and notifier: %d\n", rc);
-		goto out_layout;
+		goto out_give_back;
 	}
 	rc = ssm_start_mode(s);
 	if (rc)
@@ -427,6 +435,8 @@ static int __init ssm_init(void)
 
 out_hotplug:
 	ssm_hotplug_exit(s);
+out_give_back:
+	ssm_give_back(s);
 out_layout:
 	ssm_layout_destroy(&s->layout);
 out_client:
@@ -443,11 +453,16 @@ static void __exit ssm_exit(void)
 	ssm_sysfs_status_exit(s);
 	if (!ssm_lazy(s))
 		ssm_sysfs_firmware_exit(s);
+	/* backend=sim: unassigned memory untouched, checked while mapped */
+	if (ssm_transport_is_sim(s->client.transport))
+		ssm_sim_link_verify(s->client.transport);
 	ssm_hotplug_exit(s);
 	stale = s->layout.stale;
 	ssm_layout_destroy(&s->layout);
 	ssm_client_destroy(&s->client);
-	if (stale)
+	if (stale == 1)
+		pr_warn("unloaded; 1 increment stays assigned (firmware refused to take it back)\n");
+	else if (stale)
 		pr_warn("unloaded; %lu increments stay assigned (firmware refused to take them back)\n",
 			stale);
 	else

@@ -5,15 +5,22 @@
  *
  * /sys/firmware/memory/memoryN/ (N = memory block id, as in
  * /sys/devices/system/memory/memoryN) has the semantics of upstream 6.19,
- * which util-linux lsmem/chmem drive:
- *   config            1: configured (assigned and added), 0: deconfigured.
- *                     Writing 1 assigns, then adds; writing 0 removes an
- *                     offline block (else -EBUSY), then unassigns.
- *                     Boot memory shows 1 and is not ours to deconfigure
- *                     (-EPERM).
- *   memmap_on_memory  1: the block's memmap lives on the block. Writable
- *                     only while deconfigured (else -EBUSY); 1 is refused
- *                     with -EOPNOTSUPP where the kernel cannot do it.
+ * which util-linux lsmem/chmem drive. As upstream, there is one directory
+ * for every block the kernel presents (boot memory, including a block
+ * that holds boot and standby increments) and one for every standby block
+ * of ours; storage the kernel does not present (assigned storage above
+ * mem=) has none.
+ *   config            1: configured (assigned and added; beside the
+ *                     kernel's notifier: added, assigned while online),
+ *                     0: deconfigured. Writing 1 assigns, then adds;
+ *                     writing 0 removes an offline block (else -EBUSY),
+ *                     then unassigns. A firmware failure is -EIO, the
+ *                     detail in dmesg. Blocks the kernel booted with show
+ *                     1 and are not ours to deconfigure (-EPERM).
+ *   memmap_on_memory  1: the block's memmap lives on the block. 1 is
+ *                     refused with -EOPNOTSUPP where the kernel cannot do
+ *                     it; otherwise writable only while deconfigured (else
+ *                     -EBUSY).
  * Anything but a whole boolean word (0/1, y/n, yes/no, on/off, with an
  * optional newline) is refused with -EINVAL; upstream's kstrtobool() would
  * take "1x" as 1. The directory is created
@@ -28,6 +35,7 @@
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 
+#include "compat.h"
 #include "hotplug.h"
 #include "ssm.h"
 #include "sysfs.h"
@@ -72,11 +80,20 @@ static bool ssm_state_configured(enum ssm_block_state state)
 	return state == SSM_BLOCK_BOOT || state >= SSM_BLOCK_OFFLINE;
 }
 
+/* Ours, or a block the kernel booted with (configured, never ours). */
+static bool ssm_sb_ours(struct ssm_sysfs_block *sb)
+{
+	return ssm_block_is_ours(&sb->s->layout, sb->block);
+}
+
 static ssize_t config_show(struct kobject *kobj, struct kobj_attribute *attr,
 			   char *buf)
 {
-	return sysfs_emit(buf, "%d\n",
-			  ssm_state_configured(ssm_sb_state(to_sb(kobj))));
+	struct ssm_sysfs_block *sb = to_sb(kobj);
+
+	if (!ssm_sb_ours(sb))
+		return sysfs_emit(buf, "1\n");
+	return sysfs_emit(buf, "%d\n", ssm_state_configured(ssm_sb_state(sb)));
 }
 
 static ssize_t config_store(struct kobject *kobj, struct kobj_attribute *attr,
@@ -89,7 +106,7 @@ static ssize_t config_store(struct kobject *kobj, struct kobj_attribute *attr,
 	rc = ssm_parse_bool(buf, &value);
 	if (rc)
 		return rc;
-	if (ssm_sb_state(sb) == SSM_BLOCK_BOOT)
+	if (!ssm_sb_ours(sb))
 		return value ? count : -EPERM;
 	if (value)
 		rc = ssm_hotplug_configure(sb->s, sb->block);
@@ -123,8 +140,11 @@ static ssize_t memmap_on_memory_store(struct kobject *kobj,
 	rc = ssm_parse_bool(buf, &value);
 	if (rc)
 		return rc;
-	if (ssm_sb_state(sb) == SSM_BLOCK_BOOT)
-		return -EBUSY;		/* configured, as upstream */
+	/* As upstream: what the kernel cannot do first, then what is busy. */
+	if (value && !ssm_compat_memmap_on_memory())
+		return -EOPNOTSUPP;
+	if (!ssm_sb_ours(sb))
+		return -EBUSY;		/* configured */
 	rc = ssm_hotplug_set_memmap(sb->s, sb->block, value);
 	return rc ? rc : count;
 }
@@ -190,7 +210,7 @@ static int ssm_sysfs_add_block(struct ssm *s, unsigned long block)
  * ssm_sysfs_firmware_init() - create /sys/firmware/memory/memoryN/
  * @s: the module, configure mode, layout finalised
  *
- * One directory per boot block and per block of ours.
+ * One directory per block the kernel presents and per block of ours.
  *
  * Return: 0, -EEXIST if the kernel has the directory itself, or an error
  * (nothing left behind).
@@ -214,7 +234,8 @@ int ssm_sysfs_firmware_init(struct ssm *s)
 		return -ENOMEM;
 	}
 	for (block = l->first_block; block < ssm_last_block(l); block++) {
-		if (ssm_block_state(l, block) == SSM_BLOCK_UNUSABLE)
+		if (!ssm_block_is_ours(l, block) &&
+		    !ssm_hotplug_block_present(s, block))
 			continue;
 		rc = ssm_sysfs_add_block(s, block);
 		if (rc) {
