@@ -40,7 +40,8 @@ mkdir -p "$out"
 exec 8>"$TOP/build/.build-lock"
 flock 8
 if [ ! -f "$out/.stamp" ] || [ -n "$(find "$TOP/src" "$TOP/include" \
-	"$TOP/tests/kunit" "$TOP/tests/helper" "$TOP/tests/bench" "$TOP/Kbuild" -newer "$out/.stamp" \
+	"$TOP/tests/kunit" "$TOP/tests/helper" "$TOP/tests/bench" "$TOP/tests/twin" \
+	"$TOP/Kbuild" "$TOP/Kbuild.probes" -newer "$out/.stamp" \
 	2>/dev/null | head -n1)" ]; then
 	make -C "$TOP" --no-print-directory clean >/dev/null 2>&1
 	touch "$out/.stamp.new"
@@ -49,7 +50,8 @@ if [ ! -f "$out/.stamp" ] || [ -n "$(find "$TOP/src" "$TOP/include" \
 		tail -20 "$out/build.log" >&2
 		die "module build for $SERIES failed (build/$SERIES/build.log)"
 	fi
-	cp "$TOP"/*.ko "$TOP"/tests/helper/*.ko "$TOP"/tests/bench/*.ko "$out/"
+	cp "$TOP"/*.ko "$TOP"/tests/helper/*.ko "$TOP"/tests/bench/*.ko \
+		"$TOP"/tests/twin/*.ko "$out/"
 	mv "$out/.stamp.new" "$out/.stamp"
 fi
 "$TOP/scripts/initramfs.sh" "$B" "$out/initramfs.cpio.gz" "$out"/*.ko ||

@@ -18,14 +18,32 @@
 #define BENCH_OPS	200000
 #define BENCH_REPS	5
 
-static int bench_fw_ok(void *ctx, u16 rn)
+static int bench_fw_assign(void *ctx, u16 rn, bool *unsure)
+{
+	*unsure = false;
+	return 0;
+}
+
+static int bench_fw_unassign(void *ctx, u16 rn)
 {
 	return 0;
 }
 
+static int bench_fw_query(void *ctx, u16 rn, bool *assigned)
+{
+	*assigned = false;
+	return 0;
+}
+
+static void bench_fw_forget(void *ctx)
+{
+}
+
 static const struct ssm_fw_ops bench_fw = {
-	.assign = bench_fw_ok,
-	.unassign = bench_fw_ok,
+	.assign = bench_fw_assign,
+	.unassign = bench_fw_unassign,
+	.query = bench_fw_query,
+	.forget = bench_fw_forget,
 };
 
 static int cmp_u64(const void *a, const void *b)

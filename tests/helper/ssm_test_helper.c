@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ssm_test_helper: kernel-side help for the guest tests, through debugfs
- * (/sys/kernel/debug/ssm_test_helper/):
+ * (/sys/kernel/debug/ssm_test_helper/). The memory it adds is RAM the
+ * simulated firmware offers; never load this on a real machine.
  *
  *   busy   write "<start> <size>": claim that physical range as a busy
  *          I/O memory resource, so add_memory() of it fails; "none"
@@ -11,6 +12,10 @@
  *          it, so the memory block holding it cannot go offline; "none"
  *          verifies and frees it. Read: "pfn=0x... intact|corrupt" or
  *          "none".
+ *   add    write "<start> <size>": add that range as memory (offline),
+ *          as a driver or the kernel itself might, so that s390_standby_mem
+ *          finds memory of someone else's in its range; "none" offlines
+ *          and removes it again. Read: the added range or "none".
  *
  * Never load this on a production system.
  */
@@ -20,6 +25,7 @@
 #include <linux/gfp.h>
 #include <linux/ioport.h>
 #include <linux/list.h>
+#include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -33,6 +39,7 @@ static DEFINE_MUTEX(helper_lock);
 static struct dentry *helper_dir;
 static struct resource *busy_res;
 static struct page *pinned;
+static u64 added_start, added_size;
 
 static u64 pattern(unsigned long i)
 {
@@ -134,6 +141,28 @@ static int pin_set(u64 start, u64 size)
 	return rc;
 }
 
+static int add_set(u64 start, u64 size)
+{
+	int rc;
+
+	if (!size) {
+		if (!added_size)
+			return 0;
+		rc = offline_and_remove_memory(added_start, added_size);
+		if (!rc)
+			added_size = 0;
+		return rc;
+	}
+	if (added_size)
+		return -EBUSY;
+	rc = add_memory(0, start, size, MHP_NONE);
+	if (!rc) {
+		added_start = start;
+		added_size = size;
+	}
+	return rc;
+}
+
 static ssize_t helper_write(struct file *file, const char __user *ubuf,
 			    size_t len, loff_t *ppos)
 {
@@ -159,6 +188,9 @@ static int helper_show(struct seq_file *m, void *v)
 	else if (m->private == pin_set && pinned)
 		seq_printf(m, "pfn=0x%lx %s\n", page_to_pfn(pinned),
 			   pin_intact(pinned) ? "intact" : "corrupt");
+	else if (m->private == add_set && added_size)
+		seq_printf(m, "0x%llx-0x%llx\n", added_start,
+			   added_start + added_size - 1);
 	else
 		seq_puts(m, "none\n");
 	mutex_unlock(&helper_lock);
@@ -184,6 +216,7 @@ static int __init helper_init(void)
 	helper_dir = debugfs_create_dir("ssm_test_helper", NULL);
 	debugfs_create_file("busy", 0600, helper_dir, busy_set, &helper_fops);
 	debugfs_create_file("pin", 0600, helper_dir, pin_set, &helper_fops);
+	debugfs_create_file("add", 0600, helper_dir, add_set, &helper_fops);
 	return 0;
 }
 
@@ -192,6 +225,7 @@ static void __exit helper_exit(void)
 	debugfs_remove_recursive(helper_dir);
 	busy_set(0, 0);
 	pin_set(0, 0);
+	add_set(0, 0);
 }
 
 module_init(helper_init);

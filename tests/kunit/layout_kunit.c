@@ -58,19 +58,34 @@ static void layout_setup(struct kunit *test, struct ssm_layout *l,
 	ssm_layout_finalize(l);
 }
 
-/* Fake firmware: counts calls, fails the Nth assign/unassign if asked. */
+/*
+ * Fake firmware: counts calls, fails the Nth assign/unassign if asked,
+ * answers the first assign after unsure_at with no clear outcome (it
+ * happened, the caller cannot tell), and answers an unassign of an
+ * increment that is not assigned as real firmware may: done (0x0120) or,
+ * with unassign_standby_fails, an error.
+ */
 struct fake_fw {
-	unsigned long assigns, unassigns, reassigns;
+	unsigned long assigns, unassigns, reassigns, standby_unassigns;
+	unsigned long queries, forgets;
 	unsigned long fail_assign_at, fail_unassign_at;	/* 1-based, 0: never */
+	unsigned long unsure_at;			/* 1-based, 0: never */
+	bool unassign_standby_fails, fail_queries;
 	DECLARE_BITMAP(assigned, 65536);
 };
 
-static int fake_assign(void *ctx, u16 rn)
+static int fake_assign(void *ctx, u16 rn, bool *unsure)
 {
 	struct fake_fw *fw = ctx;
 
+	*unsure = false;
 	if (++fw->assigns == fw->fail_assign_at)
 		return -EIO;
+	if (fw->assigns == fw->unsure_at) {
+		set_bit(rn, fw->assigned);
+		*unsure = true;
+		return -ETIMEDOUT;
+	}
 	/* Firmware answers "done" (0x0120) for an assigned increment. */
 	if (test_and_set_bit(rn, fw->assigned))
 		fw->reassigns++;
@@ -83,15 +98,54 @@ static int fake_unassign(void *ctx, u16 rn)
 
 	if (++fw->unassigns == fw->fail_unassign_at)
 		return -ETIMEDOUT;
-	if (!test_and_clear_bit(rn, fw->assigned))
-		return -EINVAL;		/* unassign of standby: a bug */
+	if (!test_and_clear_bit(rn, fw->assigned)) {
+		fw->standby_unassigns++;
+		return fw->unassign_standby_fails ? -EIO : 0;
+	}
 	return 0;
+}
+
+static int fake_query(void *ctx, u16 rn, bool *assigned)
+{
+	struct fake_fw *fw = ctx;
+
+	fw->queries++;
+	if (fw->fail_queries)
+		return -EIO;
+	*assigned = test_bit(rn, fw->assigned);
+	return 0;
+}
+
+static void fake_forget(void *ctx)
+{
+	struct fake_fw *fw = ctx;
+
+	fw->forgets++;
 }
 
 static const struct ssm_fw_ops fake_ops = {
 	.assign = fake_assign,
 	.unassign = fake_unassign,
+	.query = fake_query,
+	.forget = fake_forget,
 };
+
+/* What the kernel's own notifier does to a block's increments. */
+static void kernel_notifier_sets(struct ssm_layout *l, struct fake_fw *fw,
+				 unsigned long block, bool assign)
+{
+	u32 rn, first, last;
+
+	ssm_layout_block_rns(l, block, &first, &last);
+	for (rn = first; rn <= last; rn++)
+		assign_bit(rn, fw->assigned, assign);
+}
+
+static int event(struct ssm_layout *l, unsigned long block, enum ssm_event ev,
+		 struct fake_fw *fw)
+{
+	return ssm_layout_block_event(l, block, ev, &fake_ops, fw);
+}
 
 static struct fake_fw *fake_new(struct kunit *test)
 {
@@ -295,6 +349,7 @@ static void layout_lazy_online_offline(struct kunit *test)
 
 	layout_setup(test, &l, g);
 	l.lazy = true;
+	l.prepare_events = true;	/* lazy mode exists only with them */
 	ssm_layout_set_block_state(&l, b, SSM_BLOCK_OFFLINE);	/* added */
 	KUNIT_EXPECT_EQ(test, ssm_layout_block_event(&l, b, SSM_EV_PREPARE_ONLINE,
 						     &fake_ops, fw), 0);
@@ -306,15 +361,15 @@ static void layout_lazy_online_offline(struct kunit *test)
 						     &fake_ops, fw), 0);
 	KUNIT_EXPECT_EQ(test, ssm_block_state(&l, b), SSM_BLOCK_ONLINE);
 	KUNIT_EXPECT_EQ(test, l.pins, 1);
-	ssm_layout_block_event(&l, b, SSM_EV_GOING_OFFLINE, &fake_ops, fw);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_GOING_OFFLINE, fw), 0);
 	KUNIT_EXPECT_EQ(test, ssm_block_state(&l, b), SSM_BLOCK_OFFLINING);
-	ssm_layout_block_event(&l, b, SSM_EV_CANCEL_OFFLINE, &fake_ops, fw);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_CANCEL_OFFLINE, fw), 0);
 	KUNIT_EXPECT_EQ(test, ssm_block_state(&l, b), SSM_BLOCK_ONLINE);
-	ssm_layout_block_event(&l, b, SSM_EV_GOING_OFFLINE, &fake_ops, fw);
-	ssm_layout_block_event(&l, b, SSM_EV_OFFLINE, &fake_ops, fw);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_GOING_OFFLINE, fw), 0);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_OFFLINE, fw), 0);
 	KUNIT_EXPECT_EQ(test, l.pins, 0);
 	KUNIT_EXPECT_EQ(test, fw->unassigns, 0);
-	ssm_layout_block_event(&l, b, SSM_EV_FINISH_OFFLINE, &fake_ops, fw);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_FINISH_OFFLINE, fw), 0);
 	KUNIT_EXPECT_EQ(test, fw->unassigns, 256);
 	KUNIT_EXPECT_EQ(test, ssm_block_state(&l, b), SSM_BLOCK_OFFLINE);
 	KUNIT_EXPECT_TRUE(test, bitmap_empty(fw->assigned, 65536));
@@ -334,12 +389,13 @@ static void layout_lazy_vetoed_online(struct kunit *test)
 
 	layout_setup(test, &l, g);
 	l.lazy = true;
+	l.prepare_events = true;
 	ssm_layout_set_block_state(&l, b, SSM_BLOCK_OFFLINE);
 	KUNIT_ASSERT_EQ(test, ssm_layout_block_event(&l, b, SSM_EV_PREPARE_ONLINE,
 						     &fake_ops, fw), 0);
-	ssm_layout_block_event(&l, b, SSM_EV_CANCEL_ONLINE, &fake_ops, fw);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_CANCEL_ONLINE, fw), 0);
 	KUNIT_EXPECT_EQ(test, ssm_block_state(&l, b), SSM_BLOCK_OFFLINE);
-	ssm_layout_block_event(&l, b, SSM_EV_FINISH_OFFLINE, &fake_ops, fw);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_FINISH_OFFLINE, fw), 0);
 	KUNIT_EXPECT_TRUE(test, bitmap_empty(fw->assigned, 65536));
 	KUNIT_EXPECT_EQ(test, l.pins, 0);
 	expect_counts_consistent(test, &l);
@@ -371,10 +427,10 @@ static void layout_configure_mode_refuses(struct kunit *test)
 						     &fake_ops, fw), 0);
 	KUNIT_EXPECT_EQ(test, ssm_layout_block_event(&l, b, SSM_EV_GOING_ONLINE,
 						     &fake_ops, fw), 0);
-	ssm_layout_block_event(&l, b, SSM_EV_ONLINE, &fake_ops, fw);
-	ssm_layout_block_event(&l, b, SSM_EV_GOING_OFFLINE, &fake_ops, fw);
-	ssm_layout_block_event(&l, b, SSM_EV_OFFLINE, &fake_ops, fw);
-	ssm_layout_block_event(&l, b, SSM_EV_FINISH_OFFLINE, &fake_ops, fw);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_ONLINE, fw), 0);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_GOING_OFFLINE, fw), 0);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_OFFLINE, fw), 0);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_FINISH_OFFLINE, fw), 0);
 	/* configure mode keeps the assignment until deconfigure */
 	KUNIT_EXPECT_EQ(test, fw->unassigns, 0);
 	KUNIT_EXPECT_TRUE(test, ssm_layout_block_held(&l, b));
@@ -391,16 +447,237 @@ static void layout_configure_mode_refuses(struct kunit *test)
 	ssm_layout_destroy(&l);
 }
 
-static void layout_coexistence(struct kunit *test)
+struct situation_case {
+	const char *name;
+	struct ssm_probe probe;
+	enum ssm_situation want;
+};
+
+#define FAC	SSM_FAC_STANDBY_MEMORY
+
+static const struct situation_case situations[] = {
+	/* the test bed: QEMU reports no standby facility */
+	{ "qemu-alone", { .sim = true }, SSM_SIT_ALONE },
+	{ "hw-no-facility", { 0 }, SSM_SIT_ALONE },
+	/* a real machine with standby memory, 6.1 to 6.18, booted with mem= */
+	{ "hw-facility", { .kernel_facilities = FAC }, SSM_SIT_SHARED },
+	{ "hw-facility-partial", { .kernel_facilities = FAC >> 1 },
+	  SSM_SIT_ALONE },
+	/* its stand-in in the test bed: the twin declared itself */
+	{ "sim-twin", { .sim = true, .twin = true }, SSM_SIT_SHARED },
+	{ "hw-twin-ignored", { .twin = true }, SSM_SIT_ALONE },
+	/* simulated RAM where firmware has real standby memory */
+	{ "sim-on-real", { .sim = true, .kernel_facilities = FAC },
+	  SSM_SIT_SIM_ON_REAL },
+	/* a kdump kernel leaves standby memory alone, whatever else */
+	{ "kdump", { .kdump = true, .kernel_facilities = FAC },
+	  SSM_SIT_KDUMP },
+	{ "kdump-sim", { .kdump = true, .sim = true }, SSM_SIT_KDUMP },
+	/* 6.19 and later: the kernel offers /sys/firmware/memory itself */
+	{ "kernel-sysfs", { .kernel_fw_dir = true, .kernel_facilities = FAC },
+	  SSM_SIT_KERNEL_SYSFS },
+	/* the directory says more than the blocks */
+	{ "kernel-sysfs-blocks", { .kernel_fw_dir = true, .busy_blocks = 4 },
+	  SSM_SIT_KERNEL_SYSFS },
+	/* 6.1 to 6.18 without mem=: standby memory added at boot */
+	{ "kernel-blocks", { .kernel_facilities = FAC, .busy_blocks = 1 },
+	  SSM_SIT_KERNEL_BLOCKS },
+};
+
+static void situation_desc(const struct situation_case *c, char *desc)
 {
-	KUNIT_EXPECT_EQ(test, ssm_layout_coexistence(0, false), SSM_COEXIST_OK);
-	KUNIT_EXPECT_EQ(test, ssm_layout_coexistence(0, true),
-			SSM_COEXIST_KERNEL_SYSFS);
-	KUNIT_EXPECT_EQ(test, ssm_layout_coexistence(1, false),
-			SSM_COEXIST_KERNEL_BLOCKS);
-	/* the directory says more about who is in charge than the blocks */
-	KUNIT_EXPECT_EQ(test, ssm_layout_coexistence(4, true),
-			SSM_COEXIST_KERNEL_SYSFS);
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(situation, situations, situation_desc);
+
+static void layout_situation(struct kunit *test)
+{
+	const struct situation_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ_MSG(test, ssm_layout_situation(&c->probe), c->want,
+			    "%s", c->name);
+	KUNIT_EXPECT_STRNEQ(test, ssm_situation_name(c->want), "?");
+}
+
+/*
+ * Beside the kernel's notifier, 6.8 to 6.18 family, lazy: it assigns at
+ * prepare-online before us and unassigns at finish-offline before us. We
+ * issue neither command; we read firmware's view, and repair only what it
+ * left undone.
+ */
+static void layout_shared_lazy(struct kunit *test)
+{
+	const struct geometry *g = &geometries[0];	/* 256 incr per block */
+	struct fake_fw *fw = fake_new(test);
+	struct ssm_layout l;
+	unsigned long b = 4;
+
+	layout_setup(test, &l, g);
+	l.lazy = true;
+	l.shared = true;
+	l.prepare_events = true;
+	ssm_layout_set_block_state(&l, b, SSM_BLOCK_OFFLINE);
+
+	kernel_notifier_sets(&l, fw, b, true);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_PREPARE_ONLINE, fw), 0);
+	KUNIT_EXPECT_EQ(test, fw->assigns, 0);
+	KUNIT_EXPECT_EQ(test, fw->forgets, 1);
+	KUNIT_EXPECT_EQ(test, fw->queries, 256);
+	KUNIT_EXPECT_TRUE(test, ssm_layout_block_held(&l, b));
+	KUNIT_EXPECT_TRUE(test, ssm_layout_block_assigned(&l, b));
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_GOING_ONLINE, fw), 0);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_ONLINE, fw), 0);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_GOING_OFFLINE, fw), 0);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_OFFLINE, fw), 0);
+	kernel_notifier_sets(&l, fw, b, false);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_FINISH_OFFLINE, fw), 0);
+	KUNIT_EXPECT_EQ(test, fw->unassigns, 0);
+	KUNIT_EXPECT_EQ(test, l.incr_count[SSM_INCR_ASSIGNED], 0);
+	KUNIT_EXPECT_EQ(test, l.repaired, 0);
+
+	/* its unassign failed for one increment: we give that one back */
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_PREPARE_ONLINE, fw), 0);
+	KUNIT_EXPECT_EQ(test, fw->assigns, 256);	/* it did not assign */
+	KUNIT_EXPECT_EQ(test, l.repaired, 256);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_ONLINE, fw), 0);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_OFFLINE, fw), 0);
+	kernel_notifier_sets(&l, fw, b, false);
+	set_bit(1100, fw->assigned);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_FINISH_OFFLINE, fw), 0);
+	KUNIT_EXPECT_EQ(test, fw->unassigns, 1);
+	KUNIT_EXPECT_EQ(test, l.repaired, 257);
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(fw->assigned, 65536));
+	KUNIT_EXPECT_EQ(test, fw->standby_unassigns, 0);
+	KUNIT_EXPECT_EQ(test, l.stale, 0);
+	expect_counts_consistent(test, &l);
+	ssm_layout_destroy(&l);
+}
+
+/*
+ * Beside the kernel's notifier, 6.1 family (no prepare-online), configure
+ * mode: it assigns at going-online, unassigns at offline and at
+ * cancel-online. Configure only adds, deconfigure only removes.
+ */
+static void layout_shared_configure_61(struct kunit *test)
+{
+	const struct geometry *g = &geometries[1];	/* 256M == 256M */
+	struct fake_fw *fw = fake_new(test);
+	struct ssm_layout l;
+	unsigned long b = 5;
+
+	layout_setup(test, &l, g);
+	l.shared = true;
+	ssm_layout_set_block_state(&l, b, SSM_BLOCK_OFFLINE);	/* added */
+	kernel_notifier_sets(&l, fw, b, true);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_GOING_ONLINE, fw), 0);
+	KUNIT_EXPECT_EQ(test, ssm_block_state(&l, b), SSM_BLOCK_ONLINING);
+	KUNIT_EXPECT_TRUE(test, ssm_layout_block_held(&l, b));
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_ONLINE, fw), 0);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_GOING_OFFLINE, fw), 0);
+	kernel_notifier_sets(&l, fw, b, false);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_OFFLINE, fw), 0);
+	KUNIT_EXPECT_FALSE(test, ssm_layout_block_held(&l, b));
+	KUNIT_EXPECT_EQ(test, ssm_incr_state(&l, 6), SSM_INCR_STANDBY);
+
+	/* another notifier vetoes going-online after the kernel's */
+	kernel_notifier_sets(&l, fw, b, true);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_GOING_ONLINE, fw), 0);
+	kernel_notifier_sets(&l, fw, b, false);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_CANCEL_ONLINE, fw), 0);
+	KUNIT_EXPECT_EQ(test, ssm_block_state(&l, b), SSM_BLOCK_OFFLINE);
+	KUNIT_EXPECT_FALSE(test, ssm_layout_block_held(&l, b));
+	KUNIT_EXPECT_EQ(test, fw->assigns + fw->unassigns, 0);
+	KUNIT_EXPECT_EQ(test, l.pins, 0);
+	expect_counts_consistent(test, &l);
+	ssm_layout_destroy(&l);
+}
+
+/*
+ * A stale increment is given back only if firmware still has it: what
+ * firmware answers to unassigning a standby increment does not matter.
+ */
+static void layout_flush_looks_first(struct kunit *test)
+{
+	const struct geometry *g = &geometries[1];
+	struct fake_fw *fw = fake_new(test);
+	struct ssm_layout l;
+	unsigned long b = 6;
+
+	layout_setup(test, &l, g);
+	fw->unassign_standby_fails = true;
+	KUNIT_ASSERT_EQ(test, ssm_layout_block_acquire(&l, b, &fake_ops, fw), 0);
+	fw->fail_unassign_at = fw->unassigns + 1;
+	ssm_layout_block_release(&l, b, &fake_ops, fw);
+	KUNIT_EXPECT_EQ(test, l.stale, 1);
+	/* the lost answer: firmware did unassign it */
+	clear_bit(7, fw->assigned);
+	KUNIT_EXPECT_EQ(test, ssm_layout_flush_stale(&l, &fake_ops, fw), 0);
+	KUNIT_EXPECT_EQ(test, l.stale, 0);
+	KUNIT_EXPECT_EQ(test, fw->standby_unassigns, 0);
+	KUNIT_EXPECT_EQ(test, ssm_incr_state(&l, 7), SSM_INCR_STANDBY);
+
+	/* firmware's view cannot be read: the unassign is tried anyway */
+	KUNIT_ASSERT_EQ(test, ssm_layout_block_acquire(&l, b, &fake_ops, fw), 0);
+	fw->fail_unassign_at = fw->unassigns + 1;
+	ssm_layout_block_release(&l, b, &fake_ops, fw);
+	fw->fail_queries = true;
+	KUNIT_EXPECT_EQ(test, ssm_layout_flush_stale(&l, &fake_ops, fw), 0);
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(fw->assigned, 65536));
+	expect_counts_consistent(test, &l);
+	ssm_layout_destroy(&l);
+}
+
+/*
+ * An assign and the unassign that was to make sure both went unanswered:
+ * the increment may be assigned. It is kept as stale, not as standby, and
+ * given back later.
+ */
+static void layout_unsure_assign_is_stale(struct kunit *test)
+{
+	const struct geometry *g = &geometries[0];
+	struct fake_fw *fw = fake_new(test);
+	struct ssm_layout l;
+	unsigned long b = 4;
+
+	layout_setup(test, &l, g);
+	fw->unsure_at = 10;
+	KUNIT_EXPECT_EQ(test, ssm_layout_block_acquire(&l, b, &fake_ops, fw),
+			-ETIMEDOUT);
+	KUNIT_EXPECT_FALSE(test, ssm_layout_block_held(&l, b));
+	KUNIT_EXPECT_EQ(test, l.stale, 1);
+	KUNIT_EXPECT_EQ(test, ssm_incr_state(&l, 1034), SSM_INCR_ASSIGNED);
+	KUNIT_EXPECT_EQ(test, fw->unassigns, 9);	/* the 9 before */
+	expect_counts_consistent(test, &l);
+	KUNIT_EXPECT_EQ(test, ssm_layout_flush_stale(&l, &fake_ops, fw), 0);
+	KUNIT_EXPECT_EQ(test, l.stale, 0);
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(fw->assigned, 65536));
+	expect_counts_consistent(test, &l);
+	ssm_layout_destroy(&l);
+}
+
+/* Memory someone else added in our range: no veto, no firmware call. */
+static void layout_ignores_blocks_not_added(struct kunit *test)
+{
+	const struct geometry *g = &geometries[1];
+	struct fake_fw *fw = fake_new(test);
+	struct ssm_layout l;
+	unsigned long b = 7;
+	int ev;
+
+	layout_setup(test, &l, g);
+	for (l.lazy = false; ; l.lazy = true) {
+		for (ev = 0; ev < SSM_EV_NR; ev++)
+			KUNIT_EXPECT_EQ_MSG(test, event(&l, b, ev, fw), 0,
+					    "%s lazy=%d", ssm_event_name(ev),
+					    l.lazy);
+		if (l.lazy)
+			break;
+	}
+	KUNIT_EXPECT_EQ(test, ssm_block_state(&l, b), SSM_BLOCK_STANDBY);
+	KUNIT_EXPECT_EQ(test, fw->assigns + fw->unassigns + fw->queries, 0);
+	KUNIT_EXPECT_EQ(test, l.pins, 0);
+	ssm_layout_destroy(&l);
 }
 
 static void layout_state_names(struct kunit *test)
@@ -423,7 +700,12 @@ static struct kunit_case layout_cases[] = {
 	KUNIT_CASE(layout_lazy_online_offline),
 	KUNIT_CASE(layout_lazy_vetoed_online),
 	KUNIT_CASE(layout_configure_mode_refuses),
-	KUNIT_CASE(layout_coexistence),
+	KUNIT_CASE_PARAM(layout_situation, situation_gen_params),
+	KUNIT_CASE(layout_shared_lazy),
+	KUNIT_CASE(layout_shared_configure_61),
+	KUNIT_CASE(layout_flush_looks_first),
+	KUNIT_CASE(layout_unsure_assign_is_stale),
+	KUNIT_CASE(layout_ignores_blocks_not_added),
 	KUNIT_CASE(layout_state_names),
 	{}
 };

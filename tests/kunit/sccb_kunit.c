@@ -272,7 +272,51 @@ static void sccb_command_names(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, ssm_sccb_cmd_name(0x12345678), "unknown command");
 }
 
+/*
+ * What the kernel read at boot (struct sclp_info): taken with the checks
+ * of our own decoder. A large configuration (a machine whose SCP info
+ * needs the extended SCCB) is read by the kernel; these are its values.
+ */
+static void sccb_info_from_kernel(struct kunit *test)
+{
+	struct ssm_scp_info info;
+
+	KUNIT_ASSERT_EQ(test, ssm_sccb_info_from_kernel(SZ_256M, 64, 0xe00000000000ULL,
+							&info), 0);
+	KUNIT_EXPECT_EQ(test, info.rzm, (u64)SZ_256M);
+	KUNIT_EXPECT_EQ(test, info.rnmax, 64);
+	KUNIT_EXPECT_EQ(test, info.facilities, 0xe00000000000ULL);
+	/* large: 16 TiB of storage in 1 GiB increments, more than 65535 */
+	KUNIT_ASSERT_EQ(test, ssm_sccb_info_from_kernel(SZ_1G, 16384, 0, &info), 0);
+	KUNIT_EXPECT_EQ(test, info.rnmax, 16384);
+	KUNIT_ASSERT_EQ(test, ssm_sccb_info_from_kernel(SZ_1M, 200000, 0, &info), 0);
+	KUNIT_EXPECT_EQ(test, info.rnmax, 200000);
+	KUNIT_ASSERT_EQ(test, ssm_sccb_info_from_kernel(SZ_1M, 1ULL << 40, 0, &info),
+			0);
+	KUNIT_EXPECT_EQ(test, info.rnmax, U32_MAX);
+	/* impossible values */
+	KUNIT_EXPECT_EQ(test, ssm_sccb_info_from_kernel(0, 64, 0, &info), -EPROTO);
+	KUNIT_EXPECT_EQ(test, ssm_sccb_info_from_kernel(SZ_512K, 64, 0, &info),
+			-EPROTO);
+	KUNIT_EXPECT_EQ(test, ssm_sccb_info_from_kernel(3 * SZ_1M, 64, 0, &info),
+			-EPROTO);
+	KUNIT_EXPECT_EQ(test, ssm_sccb_info_from_kernel(SZ_1M, 0, 0, &info),
+			-EPROTO);
+}
+
+static void sccb_encode_read_info(struct kunit *test)
+{
+	u8 *sccb = sccb_new(test);
+
+	ssm_sccb_encode_read_info(sccb);
+	KUNIT_EXPECT_EQ(test, sccb[0], 0x10);	/* length 0x1000 */
+	KUNIT_EXPECT_EQ(test, sccb[2], 0x80);	/* function code */
+	KUNIT_EXPECT_EQ(test, sccb[5], 0x80);	/* variable-length response */
+}
+
 static struct kunit_case sccb_cases[] = {
+	KUNIT_CASE(sccb_info_from_kernel),
+	KUNIT_CASE(sccb_encode_read_info),
 	KUNIT_CASE(sccb_layout_matches_architecture),
 	KUNIT_CASE(sccb_encode_assign),
 	KUNIT_CASE(sccb_read_info_small_fields),
