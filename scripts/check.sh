@@ -5,15 +5,23 @@
 #   check: N passed, M failed
 # Exit status is non-zero when anything failed or could not run.
 #
-# Tiers: prerequisites; the three test kernels; the module built W=1 C=2
-# against each (every compiler or sparse warning is a failure);
-# checkpatch --strict; DKMS against each kernel; guest runs under QEMU
-# (KUnit, module edges, lazy mode, configure mode, util-linux, faults,
-# concurrency, memory pressure) on 6.12, and the compatibility subsets on
-# 6.1 and 7.3.
+# Tiers: prerequisites; the test kernels (6.12, 6.1, 7.3, and 6.12-debug
+# with KASAN, kmemleak, UBSAN and pattern-initialised stacks); the module
+# built W=1 C=2 against each (every compiler or sparse warning is a
+# failure); checkpatch --strict; DKMS and make install/uninstall against
+# each; Debian 12 and 13: their packaged headers and compiler, dkms
+# install, their unmodified kernels; guest runs under QEMU: KUnit, module
+# edges, lazy mode, configure mode, util-linux, faults, kernel faults,
+# memory pressure, concurrency, the /sys/firmware/memory layout, and the
+# real-machine situation beside the kernel's own SCLP notifier (its test
+# double, ssm.twin=1) on 6.12 and 6.1.
 #
-# CHECK_KERNELS="6.12 6.1 7.3" and CHECK_TESTS (a guest test list for
-# every kernel) narrow a run for development; CI runs the default.
+# Every boot must print at least the number of checks committed in
+# tests/guest/expected-counts: a boot that silently ran fewer fails.
+#
+# CHECK_KERNELS="6.12 6.1 7.3 6.12-debug debian" and CHECK_TESTS (a guest
+# test list for every boot) narrow a run for development (the counts are
+# then not compared); CI runs everything (.ci/run clears both).
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +30,8 @@ OUT=$TOP/build
 mkdir -p "$OUT"
 TAP=$OUT/check.tap
 : >"$TAP"
-KERNELS=${CHECK_KERNELS:-6.12 6.1 7.3}
+KERNELS=${CHECK_KERNELS:-6.12 6.1 7.3 6.12-debug debian}
+COUNTS=$TOP/tests/guest/expected-counts
 export SSM_CACHE=${SSM_CACHE:-/var/cache/s390-standby-mem}
 export ARCH=s390 CROSS_COMPILE=s390x-linux-gnu-
 [ "$(uname -m)" = s390x ] && unset ARCH CROSS_COMPILE
@@ -43,19 +52,52 @@ step() {
 		return 1
 	fi
 }
-# guest <series> <tests> <label> [run-guest args]: TAP from the guest
-guest() {
-	local series=$1 tests=$2 label=$3
-	shift 3
-	[ -n "${CHECK_TESTS:-}" ] && tests=$CHECK_TESTS
-	echo "# guest $label: $tests"
-	scripts/guest.sh "$@" "$series" "$tests" "$label" 2>&1 |
-		grep -E '^(not )?ok |^# ' | while IFS= read -r l; do
+# relay <label> <runner status> <tap file>: the boot's TAP lines into
+# ours, then whether the runner ended well and the boot ran its checks.
+relay() {
+	local label=$1 rc=$2 file=$3 n want
+	grep -E '^(not )?ok |^# ' "$file" | while IFS= read -r l; do
 		case $l in
 		"#"*) echo "$l" ;;
 		*) tap "$l" ;;
 		esac
 	done
+	n=$(grep -cE '^(not )?ok ' "$file")
+	if [ "$rc" != 0 ] && ! grep -q '^not ok ' "$file"; then
+		not_ok "[$label] the guest runner ended with status $rc"
+	fi
+	if [ -n "${CHECK_TESTS:-}" ]; then
+		echo "# [$label] $n checks (CHECK_TESTS set: not compared)"
+		return
+	fi
+	want=$(awk -v l="$label" '$1 == l { print $2 }' "$COUNTS")
+	if [ -z "$want" ]; then
+		not_ok "[$label] a committed number of checks (tests/guest/expected-counts)"
+	elif [ "$n" -lt "$want" ]; then
+		not_ok "[$label] ran $n checks, at least $want expected"
+	else
+		ok "[$label] ran $n checks, at least $want expected"
+	fi
+}
+# guest <label> <series> <tests> [guest.sh args]: one boot of our kernel
+guest() {
+	local label=$1 series=$2 tests=$3 rc
+	shift 3
+	[ -n "${CHECK_TESTS:-}" ] && tests=$CHECK_TESTS
+	echo "# guest $label: $tests"
+	scripts/guest.sh "$@" "$series" "$tests" "$label" >"$OUT/$label.tap" 2>&1
+	rc=$?
+	relay "$label" $rc "$OUT/$label.tap"
+}
+# debian <label> <release> <tests> [debian-guest.sh args]: Debian's kernel
+debian() {
+	local label=$1 rel=$2 tests=$3 rc
+	shift 3
+	[ -n "${CHECK_TESTS:-}" ] && tests=$CHECK_TESTS
+	echo "# guest $label: $tests"
+	scripts/debian-guest.sh "$@" "$rel" "$tests" "$label" >"$OUT/$label.tap" 2>&1
+	rc=$?
+	relay "$label" $rc "$OUT/$label.tap"
 }
 
 # Prerequisites: host packages, kernel sources, guest userland, util-linux.
@@ -68,6 +110,7 @@ step "prerequisites installed (apt, kernel sources, s390x userland, util-linux)"
 # Kernels and module builds.
 declare -A KDIR
 for k in $KERNELS; do
+	[ "$k" = debian ] && continue
 	if step "kernel $k built (minimal s390x config, cached)" \
 		scripts/build-kernel.sh "$k"; then
 		KDIR[$k]=$(scripts/build-kernel.sh "$k" 2>/dev/null)
@@ -91,6 +134,8 @@ clean_build() {
 	[ -f s390_standby_mem.ko ] && [ -f s390_standby_mem_kunit.ko ]
 }
 for k in $KERNELS; do
+	# the debug kernel is 6.12 with checkers: its guest builds the modules
+	[ "$k" = debian ] || [ "$k" = 6.12-debug ] && continue
 	[ -n "${KDIR[$k]:-}" ] || { not_ok "module for $k: no kernel"; continue; }
 	sp="W=1 C=2"
 	[ "$k" = 7.3 ] && sp="W=1"
@@ -106,34 +151,60 @@ checkpatch() {
 	# shellcheck disable=SC2046
 	"$src/scripts/checkpatch.pl" --no-tree --strict --terse --show-types \
 		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
-		-f $(find src include tests/kunit tests/bench tests/helper -name '*.[ch]' ! -name '*.mod.c' 2>/dev/null | sort) \
+		-f $(find src include tests/kunit tests/bench tests/helper tests/twin -name '*.[ch]' ! -name '*.mod.c' 2>/dev/null | sort) \
 		>"$OUT/checkpatch.log" 2>&1
 	cat "$OUT/checkpatch.log"
 	! grep -qE ': (ERROR|WARNING|CHECK):' "$OUT/checkpatch.log"
 }
 step "checkpatch.pl --strict: zero errors, warnings and checks" checkpatch
 
-# DKMS: the packaged source builds against every kernel.
-for k in $KERNELS; do
+# DKMS and make install: the packaged source builds against every kernel.
+for k in 6.12 6.1 7.3; do
 	[ -n "${KDIR[$k]:-}" ] || continue
-	step "dkms add, build, status, x86_64 refused, remove against $k" scripts/dkms-check.sh "${KDIR[$k]}"
+	step "dkms add, build, status, x86_64 and no-hotplug refused, remove against $k" \
+		scripts/dkms-check.sh "${KDIR[$k]}"
+	step "make install/uninstall against $k" scripts/install-check.sh "${KDIR[$k]}"
 done
 
-# Guest tests.
+# Guest tests of our kernels.
 for k in $KERNELS; do
 	[ -n "${KDIR[$k]:-}" ] || continue
 	case $k in
 	6.12)
-		# A test that may leave a kernel-zone block online for good
-		# (it pins the module) ends its boot.
-		guest 6.12 00-kunit,01-module,05-faults,02-lazy 6.12-lazy
+		guest 6.12-lazy 6.12 00-kunit,01-module,05-faults,02-lazy
 		# Its memory pressure fills took 457 to 1011 s of TCG: 30 min.
-		guest 6.12 03-configure,04-utillinux,07-pressure,08-concurrency 6.12-configure -T 1800
-		guest 6.12 09-concurrency-lazy 6.12-concurrency-lazy
-		guest 6.12 06-kernel-faults 6.12-kernel-faults
+		guest 6.12-configure 6.12 03-configure,04-utillinux,07-pressure,08-concurrency -T 1800
+		guest 6.12-concurrency-lazy 6.12 09-concurrency-lazy
+		guest 6.12-layout 6.12 10-layout -a mem=1088M
+		# The real-machine situation: the kernel's own notifier too.
+		guest 6.12-twin 6.12 11-twin,02-lazy,03-configure,04-utillinux,08-concurrency -a ssm.twin=1 -T 1800
+		# A test that leaves a kernel-zone block online for good (it
+		# pins the module) ends its boot.
+		guest 6.12-kernel-faults 6.12 06-kernel-faults
 		;;
-	6.1) guest 6.1 00-kunit,01-module,03-configure,04-utillinux 6.1 ;;
-	7.3) guest 7.3 00-kunit,01-module,03-configure,04-utillinux 7.3 ;;
+	6.1)
+		guest 6.1 6.1 00-kunit,01-module,03-configure,04-utillinux
+		guest 6.1-twin 6.1 11-twin,03-configure,04-utillinux -a ssm.twin=1
+		;;
+	7.3) guest 7.3 7.3 00-kunit,01-module,03-configure,04-utillinux ;;
+	6.12-debug)
+		# The kernel's memory checkers watch the module; kmemleak looks
+		# after the last unload.
+		guest 6.12-debug 6.12-debug 02-lazy,03-configure,05-faults,12-kmemleak -T 2400
+		;;
+	debian)
+		# Debian 12 and 13 as their users run them: their kernel, their
+		# headers and compiler, dkms install, modprobe.
+		for rel in bookworm trixie; do
+			if step "Debian $rel: dkms install with its packaged headers and compiler" \
+				scripts/debian-kernel.sh "$rel"; then
+				step "Debian $rel: make install/uninstall against its packaged headers" \
+					scripts/install-check.sh "$(scripts/debian-kernel.sh "$rel" 2>/dev/null)"
+			fi
+		done
+		debian debian-bookworm bookworm 01-module,03-configure,04-utillinux
+		debian debian-trixie trixie 01-module,02-lazy,03-configure,04-utillinux
+		;;
 	esac
 done
 

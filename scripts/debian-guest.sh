@@ -44,7 +44,9 @@ B=$("$TOP/scripts/debian-kernel.sh" "$REL") ||
 	die "Debian $REL kernel with the dkms-installed module not available"
 KREL=$(cat "$B/.ssm-kernelrelease")
 ko=$(find "$B/dkms" -name 's390_standby_mem.ko*')
+sim=$(find "$B/dkms" -name 's390_standby_mem_sim.ko*')
 [ "$(echo "$ko" | grep -c .)" = 1 ] || die "no single dkms-installed module in $B/dkms"
+[ "$(echo "$sim" | grep -c .)" = 1 ] || die "no dkms-installed simulated firmware module in $B/dkms"
 log "Debian kernel $KREL, module as dkms installed it: ${ko#"$B/dkms/"}, signer: $(cat "$B/dkms/signer")"
 
 # One initramfs per label: boots of one release with other tests may run
@@ -52,10 +54,10 @@ log "Debian kernel $KREL, module as dkms installed it: ${ko#"$B/dkms/"}, signer:
 initrd=$TOP/build/debian-$REL/$LABEL.cpio.gz
 mkdir -p "${initrd%/*}"
 start=$(date +%s)
-"$TOP/scripts/initramfs.sh" "$B" "$initrd" "$ko" ||
+"$TOP/scripts/initramfs.sh" "$B" "$initrd" "$ko" "$sim" ||
 	die "initramfs for Debian $REL failed"
 log "initramfs packed in $(($(date +%s) - start)) s"
 # shellcheck disable=SC2086
 exec "$TOP/scripts/run-guest.sh" -k "$B" -i "$initrd" \
 	-l "$TOP/build/$LABEL.log" -t "$TESTS" -r check -L "$LABEL" \
-	-T "$TIMEOUT" -a "$EXTRA" $VERBOSE
+	-T "$TIMEOUT" -a "$EXTRA" -K distro $VERBOSE

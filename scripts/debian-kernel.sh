@@ -21,7 +21,8 @@
 #  3. install the s390x image and headers into the chroot as dpkg would
 #     lay them out (their lib/ goes to usr/lib/: the chroot is usrmerged)
 #     and run depmod for the kernel, as the image's postinst does;
-#  4. copy the source git knows (Kbuild Makefile dkms.conf src include)
+#  4. copy the source git knows (Kbuild Kbuild.probes Makefile dkms.conf
+#     src include)
 #     to the chroot's /usr/src/<name>-<version> and run "dkms install"
 #     for the Debian kernel's release.
 #
@@ -208,7 +209,7 @@ fi
 # The module source as a release tarball holds it: the files git knows.
 NAME=$(sed -n 's/^PACKAGE_NAME="\(.*\)"/\1/p' "$TOP/dkms.conf")
 VER=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$TOP/dkms.conf")
-files=$(git -C "$TOP" ls-files -co --exclude-standard -- Kbuild Makefile dkms.conf src include)
+files=$(git -C "$TOP" ls-files -co --exclude-standard -- Kbuild Kbuild.probes Makefile dkms.conf src include)
 srchash=$( (cd "$TOP" && echo "$files" | tr '\n' '\0' | xargs -0 sha256sum) | sha256sum | cut -c1-12)
 
 OUT=$D/kernel-$KREL
@@ -248,16 +249,19 @@ sed 's/^/  /' "$OUT.tmp/dkms/install.log" >&2
 cp "$R/var/lib/dkms/$NAME/$VER/$KREL/s390x/log/make.log" "$OUT.tmp/dkms/"
 phase "dkms install"
 
-# What dkms installed, at its place below /lib/modules/<ver>.
+# What dkms installed, at its place below /lib/modules/<ver>: the module
+# and the simulated firmware module (backend=sim, for tests and demos).
 M=$R/lib/modules/$KREL
-installed=$(cd "$M" && find . -path "./kernel" -prune -o -name "$NAME.ko*" -print)
-[ "$(echo "$installed" | grep -c .)" = 1 ] || die "dkms installed '$installed'"
-(cd "$M" && cp --parents "$installed" "$OUT.tmp/dkms/")
-ko=$OUT.tmp/dkms/${installed#./}
-in_chroot modinfo -k "$KREL" -F filename "$NAME" | grep -q "/${installed#./}$" ||
-	die "modinfo -k $KREL $NAME does not find what dkms installed"
+for mod in "$NAME" "${NAME}_sim"; do
+	installed=$(cd "$M" && find . -path "./kernel" -prune -o -name "$mod.ko*" -print)
+	[ "$(echo "$installed" | grep -c .)" = 1 ] || die "dkms installed '$installed'"
+	(cd "$M" && cp --parents "$installed" "$OUT.tmp/dkms/")
+	in_chroot modinfo -k "$KREL" -F filename "$mod" | grep -q "/${installed#./}$" ||
+		die "modinfo -k $KREL $mod does not find what dkms installed"
+	[ "$mod" = "$NAME" ] && ko=$OUT.tmp/dkms/${installed#./}
+done
 in_chroot modinfo -k "$KREL" -F signer "$NAME" >"$OUT.tmp/dkms/signer" || true
-log "installed /lib/modules/$KREL/${installed#./}, signer: $(cat "$OUT.tmp/dkms/signer")"
+log "installed below /lib/modules/$KREL/: $(cd "$OUT.tmp/dkms" && find . -name '*.ko*' | tr '\n' ' ')signer: $(cat "$OUT.tmp/dkms/signer")"
 
 # The kernel as the harness expects a build dir.
 cp "$R/boot/vmlinuz-$KREL" "$OUT.tmp/arch/s390/boot/bzImage"

@@ -26,7 +26,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/src/$NAME-$VER" "$tmp/tree"
 # What a release tarball holds: the files git knows, nothing built.
-git -C "$TOP" ls-files -z -co --exclude-standard -- Kbuild Makefile dkms.conf src include |
+git -C "$TOP" ls-files -z -co --exclude-standard -- Kbuild Kbuild.probes Makefile dkms.conf src include |
 	(cd "$TOP" && xargs -0 cp --parents -t "$tmp/src/$NAME-$VER")
 
 export ARCH=${ARCH:-s390} CROSS_COMPILE=${CROSS_COMPILE:-s390x-linux-gnu-}

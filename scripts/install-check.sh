@@ -48,7 +48,7 @@ fi
 trap 'rm -rf "$tmp"' EXIT
 root=$tmp/root
 mkdir -p "$tmp/src" "$root"
-git -C "$TOP" ls-files -z -co --exclude-standard -- Kbuild Makefile dkms.conf src include |
+git -C "$TOP" ls-files -z -co --exclude-standard -- Kbuild Kbuild.probes Makefile dkms.conf src include |
 	(cd "$TOP" && xargs -0 cp --parents -t "$tmp/src")
 host_had=0
 [ -e "/lib/modules/$KREL" ] && host_had=1
@@ -69,6 +69,9 @@ case ${ko#"$root"} in
 *) die "installed at ${ko#"$root"}" ;;
 esac
 log "installed ${ko#"$root"}"
+sim=$(find "$root" -name "${NAME}_sim.ko*")
+[ "$(echo "$sim" | grep -c .)" = 1 ] || die "simulated firmware module installed: '$sim'"
+log "installed ${sim#"$root"}"
 case $ko in
 *.xz) xz -dc "$ko" ;;
 *.gz) gzip -dc "$ko" ;;
@@ -90,7 +93,7 @@ log "modprobe -n resolves $NAME by name"
 
 m uninstall >"$tmp/uninstall.log" 2>&1 || { cat "$tmp/uninstall.log"; die "make uninstall failed"; }
 cat "$tmp/uninstall.log"
-[ -z "$(find "$root" -name "$NAME.ko*")" ] || die "module left after uninstall"
+[ -z "$(find "$root" -name "$NAME*.ko*")" ] || die "module left after uninstall"
 if modprobe -n -v -d "$root" -S "$KREL" "$NAME" >"$tmp/after" 2>&1; then
 	die "modprobe still resolves $NAME: $(cat "$tmp/after")"
 fi

@@ -75,7 +75,7 @@ fetch_deb() {
 
 HOST_PKGS="gcc-s390x-linux-gnu libc6-dev-s390x-cross bc flex bison libelf-dev
 	libssl-dev cpio kmod sparse dkms make gcc python3 perl xz-utils gawk
-	rsync file"
+	rsync file mmdebstrap"
 
 host() {
 	local uri list=/etc/apt/sources.list.d/s390-standby-mem-backports.list

@@ -49,20 +49,28 @@ APPEND="$APPEND memhp_default_state=offline printk.time=1 panic=-1 oops=panic"
 APPEND="$APPEND ignore_loglevel ssm.run=$RUN ssm.tests=$TESTS $EXTRA"
 
 : >"$LOG"
+: >"$LOG.observer"
+# The host's observer (scripts/observer.py) reads guest RAM through QMP
+# when a test asks, and answers on the console: QEMU's stdin is a FIFO.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkfifo "$work/in"
+exec 7<>"$work/in"
+QEMU_ARGS=(-M s390-ccw-virtio -cpu qemu -m "$MEM" -smp 2 -nographic
+	-no-reboot -kernel "$B/arch/s390/boot/bzImage" -initrd "$INITRD"
+	-append "$APPEND" -qmp "unix:$work/qmp.sock,server=on,wait=off")
 start=$(date +%s)
 if [ $VERBOSE = 1 ]; then
-	qemu-system-s390x -M s390-ccw-virtio -cpu qemu -m "$MEM" -smp 2 \
-		-nographic -no-reboot -kernel "$B/arch/s390/boot/bzImage" \
-		-initrd "$INITRD" -append "$APPEND" </dev/null 2>&1 |
-		tee -a "$LOG" >&2 &
+	qemu-system-s390x "${QEMU_ARGS[@]}" <&7 2>&1 | tee -a "$LOG" >&2 &
 else
-	qemu-system-s390x -M s390-ccw-virtio -cpu qemu -m "$MEM" -smp 2 \
-		-nographic -no-reboot -kernel "$B/arch/s390/boot/bzImage" \
-		-initrd "$INITRD" -append "$APPEND" </dev/null >>"$LOG" 2>&1 &
+	qemu-system-s390x "${QEMU_ARGS[@]}" <&7 >>"$LOG" 2>&1 &
 fi
 pid=$!
 # With -v, $! is tee; find QEMU as its sibling we started.
 qpid=$(pgrep -n -f "qemu-system-s390x .*-initrd $INITRD" || echo "$pid")
+python3 "$(dirname "$0")/observer.py" "$LOG" "$work/qmp.sock" "$work/in" \
+	"$work" 2>>"$LOG.observer" &
+opid=$!
 timed_out=0
 while kill -0 "$pid" 2>/dev/null; do
 	if [ $(($(date +%s) - start)) -ge "$TIMEOUT" ]; then
@@ -75,6 +83,9 @@ while kill -0 "$pid" 2>/dev/null; do
 	sleep 1
 done
 wait "$pid" 2>/dev/null
+kill "$opid" 2>/dev/null
+wait "$opid" 2>/dev/null
+exec 7>&-
 secs=$(($(date +%s) - start))
 echo "# [$LABEL] guest ran ${secs}s, log: $LOG" >&2
 
@@ -116,7 +127,7 @@ END {
 	printf "%s\n", dumped ? "# dmesg dumped" : "# no dmesg dump"
 	printf "# lockdep %s\n", lockdep == "" ? "unknown" : lockdep
 }' >"$LOG.tap"
-grep -v '^# \(dmesg dumped\|no dmesg dump\|lockdep \)' "$LOG.tap"
+grep -v '^# \(dmesg dumped\|no dmesg dump\|lockdep \)' "$LOG.tap" | tee "$LOG.verdict"
 dumped=$(grep -c '^# dmesg dumped' "$LOG.tap")
 lockdep=$(sed -n 's/^# lockdep //p' "$LOG.tap")
 
@@ -150,4 +161,6 @@ tr -d '\r' <"$LOG" | grep -Ev '^(not )?ok |^# |^1\.\.[0-9]+$' |
 			printf "ok - [%s] lockdep off at the end of the boot only after the known upstream report\n", label
 		else
 			printf "not ok - [%s] lockdep on at the end of the boot (got %s)\n", label, lockdep
-	}'
+	}' | tee -a "$LOG.verdict"
+# The status says what the lines say: 1 when anything failed.
+! grep -q '^not ok ' "$LOG.verdict"

@@ -2,29 +2,53 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The fault matrix: every SCLP command x every failure (error response,
-# no answer within the timeout, malformed answer) x every operation that
-# issues it. Each case asserts the operation's result, the block state,
-# every increment's state against firmware, and the counters. The README's
-# fault matrix is this file.
+# no answer in time, malformed answer, answer after the caller gave up)
+# x every operation that issues it. Each case asserts the operation's
+# result, the block state, every increment's state against firmware, and
+# the counters. The simulated machine is kept across loads
+# (keep_machine=1) where firmware must be inspected after a load failed.
+# The README's fault matrix is this file.
 . ./lib/common.sh
+
+plan 122
+
+KEEP=/sys/module/$SIM/parameters/keep_machine
 
 errtext() {
 	case $1 in
 	response) echo "Input/output error" ;;
-	timeout) echo "Connection timed out" ;;
+	timeout | late) echo "Connection timed out" ;;
 	malformed) echo "Protocol error" ;;
 	esac
 }
 
+# A fresh simulated machine is made by the next load, and kept after it.
+fresh_machine() {
+	echo 0 >$KEEP
+	echo 1 >$KEEP
+}
+# No increment above boot memory (the first 1024 of 1M) is assigned in
+# firmware, and with "unattached" no storage element above it is attached.
+firmware_clean() {
+	awk -v want="$1" '
+		NR == 1 { next }
+		$1 > 1024 && $3 == 1 { assigned++ }
+		$1 > 1024 && want == "unattached" && $5 == 1 { attached++ }
+		END { exit assigned + attached > 0 }' "$SIMDBG/firmware"
+}
+
+modprobe $SIM
 mark load
 
-# --- load: read SCP info, read storage element info, attach, unassign ---
+# --- load: read SCP info, read storage element info, attach ---
 # increment_size=1M: 2048 increments in 8 storage elements of 256; the
 # elements above boot memory are attached at load, which assigns their
-# increments, and the load unassigns them again.
+# increments, and the load unassigns them again. Whatever fails, firmware
+# is left as it was (or given back what attach assigned).
 for op in read_info storage_info attach; do
 	for m in response timeout malformed; do
 		want=$(errtext $m)
+		fresh_machine
 		err=$(modprobe $MOD backend=sim increment_size=1M sim_fault=$op,$m 2>&1)
 		if ! loaded && echo "$err" | grep -q "$want"; then
 			ok "load, $op $m: refused with '$want'"
@@ -33,12 +57,16 @@ for op in read_info storage_info attach; do
 			loaded && unload
 		fi
 		check "load, $op $m: nothing left behind" nothing_left ""
+		check "load, $op $m: firmware has nothing of standby memory assigned" \
+			firmware_clean any
 	done
 done
 for m in response timeout malformed; do
+	fresh_machine
 	check "load, unassign after attach $m: the load goes on" \
 		load increment_size=1M sim_fault=unassign,$m
 	expect_eq "load, unassign $m: one stale increment" "$(counter stale)" 1
+	requests_answered
 	check "load, unassign $m: our table agrees with firmware" increments_consistent
 	mark unload-$m
 	check "load, unassign $m: unload" unload
@@ -46,29 +74,64 @@ for m in response timeout malformed; do
 		"load, unassign $m: the unload gave the stale increment back"
 done
 
+# A load that fails after its attach (128M of standby memory fill no
+# 256M block) gives back what the attach assigned, also the increment
+# whose unassign failed then.
+fresh_machine
+err=$(modprobe $MOD backend=sim increment_size=1M sim_size=128M \
+	sim_fault=unassign,response 2>&1)
+if ! loaded && echo "$err" | grep -q "No such device"; then
+	ok "load after attach fails: no usable standby memory (ENODEV)"
+else
+	not_ok "load after attach fails: no usable standby memory (ENODEV) ($err)"
+	loaded && unload
+fi
+check "load after attach fails: nothing left behind" nothing_left ""
+check "load after attach fails: firmware got back all the attach assigned" \
+	firmware_clean any
+
+# A load refused because memory of someone else's is in our range changes
+# nothing in firmware: the check comes before the attach.
+check "modprobe ssm_test_helper" modprobe ssm_test_helper
+fresh_machine
+check "someone else adds memory at [0x40000000-0x4fffffff]" \
+	sh -c "echo '0x40000000 0x10000000' >/sys/kernel/debug/ssm_test_helper/add"
+err=$(modprobe $MOD backend=sim increment_size=1M 2>&1)
+if ! loaded && echo "$err" | grep -q "Device or resource busy"; then
+	ok "load refused while a standby block is System RAM (EBUSY)"
+else
+	not_ok "load refused while a standby block is System RAM (EBUSY) ($err)"
+	loaded && unload
+fi
+check "refused load: no storage element attached, nothing assigned" \
+	firmware_clean unattached
+echo none >/sys/kernel/debug/ssm_test_helper/add
+echo 0 >$KEEP
+
 # --- lazy online: assign; lazy offline: unassign ---
-loaded && unload
 if load mode=lazy 2>/dev/null; then
 	b=$(our_blocks | head -n1)
-	for m in response timeout malformed; do
+	for m in response timeout malformed late; do
 		v0=$(counter vetoes)
-		f0=$(counter sim_faults_injected)
+		f0=$(sim_counter faults_injected)
 		fault "assign,$m"
 		expect_eq "lazy online, assign $m: the online fails with '$(errtext $m)'" \
 			"$(write_err $SYSMEM/memory$b/state online_movable)" "$(errtext $m)"
 		fault none
+		requests_answered
 		expect_eq "lazy online, assign $m: block offline, not held, increments standby" \
 			"$(mem_state $b):$(block_state $b):$(block_held $b):$(block_incr_states $b)" \
 			"offline:offline:0:standby standby"
 		expect_eq "lazy online, assign $m: fault hit, veto counted" \
-			"$(($(counter sim_faults_injected) - f0)):$(($(counter vetoes) - v0))" "1:1"
+			"$(($(sim_counter faults_injected) - f0)):$(($(counter vetoes) - v0))" "1:1"
 		check "lazy online, assign $m: our table agrees with firmware" increments_consistent
 	done
-	for m in response timeout malformed; do
+	for m in response timeout malformed late; do
 		online_block $b
 		fault "unassign,$m"
 		check "lazy offline, unassign $m: the offline succeeds" offline_block $b
 		fault none
+		requests_answered
 		expect_eq "lazy offline, unassign $m: block offline, one stale increment" \
 			"$(mem_state $b):$(block_state $b):$(counter stale)" "offline:offline:1"
 		check "lazy offline, unassign $m: our table agrees with firmware" increments_consistent
@@ -76,6 +139,39 @@ if load mode=lazy 2>/dev/null; then
 		expect_eq "lazy offline, unassign $m: next cycle gives it back" \
 			"$(counter stale):$(block_incr_states $b)" "0:standby standby"
 	done
+
+	# An answer after the caller gave up: until it comes, firmware
+	# holds the request, and with it a reference on the module.
+	fault "assign,late"
+	expect_eq "late answer: the online fails, no answer in time" \
+		"$(write_err $SYSMEM/memory$b/state online_movable)" "Connection timed out"
+	fault none
+	if ! unload 2>/dev/null && loaded; then
+		ok "late answer outstanding: modprobe -r is refused (in use)"
+	else
+		not_ok "late answer outstanding: modprobe -r is refused (in use)"
+	fi
+	check "late answer: it comes" requests_answered
+	check "late answer: then modprobe -r works" unload
+	check "late answer: firmware answered after it, and owes nothing" \
+		sh -c "! dmesg | grep -q 'while it owed'"
+	check "load again" load mode=lazy
+
+	# Two faults at once: the assign's answer is lost, and so is the
+	# answer to the unassign that was to make sure. The increment may be
+	# assigned: it is stale, not standby, and is given back later.
+	fault "assign,timeout;unassign,timeout"
+	expect_eq "assign and cleanup both unanswered: the online fails" \
+		"$(write_err $SYSMEM/memory$b/state online_movable)" "Connection timed out"
+	fault none
+	check "assign and cleanup unanswered: answers came" requests_answered
+	expect_eq "assign and cleanup unanswered: one stale increment, counted unknown" \
+		"$(counter stale):$(counter assign_unknown)" "1:1"
+	check "assign and cleanup unanswered: our table agrees with firmware" increments_consistent
+	online_block $b && offline_block $b
+	expect_eq "assign and cleanup unanswered: next cycle gives it back" \
+		"$(counter stale):$(block_incr_states $b)" "0:standby standby"
+
 	# unload: a stale increment whose unassign fails again
 	online_block $b
 	fault "unassign,response"
@@ -83,7 +179,7 @@ if load mode=lazy 2>/dev/null; then
 	fault "unassign,response"
 	mark unload-stale
 	check "unload, unassign response: modprobe -r succeeds" unload
-	expect_log unload-stale "unloaded; 1 increments stay assigned (firmware refused to take them back)" \
+	expect_log unload-stale "unloaded; 1 increment stays assigned (firmware refused to take it back)" \
 		"unload, unassign response: dmesg says what stays assigned"
 else
 	not_ok "load mode=lazy (this kernel: $(uname -r))"
@@ -111,12 +207,13 @@ check "unload" unload
 # --- deconfigure: unassign; unload with a configured block ---
 check "load mode=configure" load mode=configure
 b=$(our_blocks | head -n1)
-for m in response timeout malformed; do
+for m in response timeout malformed late; do
 	echo 1 >$FWMEM/memory$b/config
 	fault "unassign,$m"
-	expect_eq "deconfigure, unassign $m: the write reports '$(errtext $m)'" \
-		"$(write_err $FWMEM/memory$b/config 0)" "$(errtext $m)"
+	expect_eq "deconfigure, unassign $m: the write reports EIO" \
+		"$(write_err $FWMEM/memory$b/config 0)" "Input/output error"
 	fault none
+	requests_answered
 	expect_eq "deconfigure, unassign $m: block removed, one stale increment" \
 		"$(cat $FWMEM/memory$b/config):$(mem_state $b):$(counter stale)" "0:absent:1"
 	check "deconfigure, unassign $m: our table agrees with firmware" increments_consistent
@@ -129,7 +226,7 @@ echo 1 >$FWMEM/memory$b/config
 fault "unassign,timeout,count=2"
 mark unload-configured
 check "unload with a configured block, unassign timeout: modprobe -r succeeds" unload
-expect_log unload-configured "unloaded; 1 increments stay assigned" \
+expect_log unload-configured "unloaded; 1 increment stays assigned" \
 	"unload, unassign timeout: dmesg says what stays assigned"
 check "nothing left behind" nothing_left "$b"
 check "kernel log clean" clean_since load

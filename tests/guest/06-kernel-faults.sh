@@ -12,6 +12,8 @@ NEI=/sys/kernel/debug/notifier-error-inject/memory
 HELPER=/sys/kernel/debug/ssm_test_helper
 E_NOMEM="Cannot allocate memory"
 
+plan 40
+
 if [ ! -d $NEI/actions/MEM_GOING_ONLINE ]; then
 	not_ok "notifier-error-inject/memory in debugfs (CONFIG_MEMORY_NOTIFIER_ERROR_INJECT)"
 	exit 1
@@ -85,6 +87,21 @@ expect_log lazybusy "memory block $b \[.*\]: not added: -17" \
 check "unload" unload
 echo none >$HELPER/busy
 
+# Memory someone else adds in our range (the helper, as a driver might):
+# not ours to judge. Our notifier lets it go online and offline: no veto.
+check "load mode=configure" load mode=configure
+check "someone else adds block $b's range" sh -c "echo '$start $size' >$HELPER/add"
+v0=$(counter vetoes)
+check "that memory goes online: no veto from us" online_block $b
+expect_eq "our notifier vetoed nothing" "$(counter vetoes)" "$v0"
+expect_eq "our table still calls block $b standby (not ours)" "$(block_state $b)" standby
+check "that memory goes offline" offline_block $b
+check "its owner removes it" sh -c "echo none >$HELPER/add"
+check "configure works once the range is ours again" sh -c "echo 1 >$FWMEM/memory$b/config"
+check "deconfigure" sh -c "echo 0 >$FWMEM/memory$b/config"
+check "our table agrees with firmware" increments_consistent
+check "unload" unload
+
 # An unmovable kernel page in a kernel-zone block: offline must fail with
 # the block online, assigned, and the page's data intact.
 check "load mode=lazy" load mode=lazy
@@ -93,6 +110,12 @@ check "the helper pins a kernel page in block $b" sh -c "echo '$start $size' >$H
 expect_eq "offline with a pinned page fails: EBUSY" \
 	"$(write_err $SYSMEM/memory$b/state offline)" "Device or resource busy"
 expect_eq "block $b online, held, increments assigned" "$(where $b)" "online:online:1:assigned assigned"
+expect_eq "block $b is in the kernel zone" "$(cat $SYSMEM/memory$b/valid_zones)" Normal
+if ! unload 2>/dev/null && loaded; then
+	ok "the module stays pinned by the online kernel-zone block"
+else
+	not_ok "the module stays pinned by the online kernel-zone block"
+fi
 if grep -q "intact" $HELPER/pin; then
 	ok "the pinned page's data is intact ($(cat $HELPER/pin))"
 else

@@ -1,11 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Concurrency, configure mode: the config, online, reader and unload
-# actors of lib/concurrency.sh for half of ssm.duration.
+# Concurrency, configure mode: the lockdep phase and the chaos phase of
+# lib/concurrency.sh (configure, online, reader and unload actors).
 . ./lib/common.sh
 . ./lib/concurrency.sh
 
+plan 18
 mark load
-run_phase configure
+run_mode configure
 check "kernel log clean (no WARNING, BUG, lockdep, hang)" clean_since load

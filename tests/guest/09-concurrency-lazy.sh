@@ -1,11 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Concurrency, lazy mode: two online actors, the reader and the
-# unload actor of lib/concurrency.sh for half of ssm.duration.
+# Concurrency, lazy mode: the lockdep phase and the chaos phase of
+# lib/concurrency.sh (two online actors, the reader and the unload actor).
 . ./lib/common.sh
 . ./lib/concurrency.sh
 
+plan 17
 mark load
-run_phase lazy
+run_mode lazy
 check "kernel log clean (no WARNING, BUG, lockdep, hang)" clean_since load

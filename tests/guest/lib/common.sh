@@ -12,12 +12,19 @@ rmmod() { /usr/sbin/rmmod "$@"; }
 lsmod() { /usr/sbin/lsmod "$@"; }
 
 MOD=s390_standby_mem
+SIM=s390_standby_mem_sim
 DBG=/sys/kernel/debug/$MOD
+SIMDBG=/sys/kernel/debug/$SIM
+TWINDBG=/sys/kernel/debug/ssm_twin
 FWMEM=/sys/firmware/memory
 SYSMEM=/sys/devices/system/memory
 
 ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; }
+
+# plan N: the number of checks this test will print (TAP "1..N"); the
+# host fails the test when it prints more or fewer.
+plan() { echo "1..$1"; }
 
 # check <description> <command...>: ok when the command succeeds
 check() {
@@ -37,14 +44,20 @@ expect_eq() {
 
 # Kernel log markers: mark NAME, then since NAME prints what came after.
 mark() { echo "ssm-mark-$1" >/dev/kmsg; }
-# Marks may repeat across tests of one boot: the last one counts.
+# Marks may repeat across tests of one boot: the last one counts. A mark
+# that is no longer in the log buffer (overwritten) fails: nothing since
+# it could be checked.
 since() {
 	dmesg | awk -v m="ssm-mark-$1" '$NF == m { buf = ""; on = 1; next }
-		on { buf = buf $0 "\n" } END { printf "%s", buf }'
+		on { buf = buf $0 "\n" } END { printf "%s", buf; exit !on }' ||
+		{ echo "since: mark $1 is not in the kernel log" >&2; return 1; }
 }
 
-# Lines of ours in the kernel log since a mark.
-our_lines_since() { since "$1" | grep "$MOD: "; }
+# Lines of ours in the kernel log since a mark (fails if the mark is gone).
+our_lines_since() {
+	_log=$(since "$1") || return 1
+	echo "$_log" | grep "$MOD: "
+}
 
 # expect_log <mark> <pattern> <description>: one of our kernel lines since
 # the mark matches the basic regular expression.
@@ -56,10 +69,12 @@ expect_log() {
 	fi
 }
 
-# No warning, oops, BUG, lockdep report, hang or firmware misuse since a
-# mark (lib/kernlog.awk; its one known upstream lockdep report aside).
+# No warning, oops, BUG, sanitizer or lockdep report, hang or firmware
+# misuse since a mark (lib/kernlog.awk; its one known upstream lockdep
+# report aside), and the mark still in the log.
 clean_since() {
-	! since "$1" | awk -f ./lib/kernlog.awk |
+	_log=$(since "$1") || return 1
+	! echo "$_log" | awk -f ./lib/kernlog.awk |
 		grep -v -e '^known-lockdep|' -e '^WARNING|.*possible circular locking' |
 		grep -q .
 }
@@ -95,14 +110,48 @@ block_rns() {
 	}
 }
 
+# The test double of the kernel's own SCLP memory notifier is loaded
+# (ssm.twin=1: the guest's init loads it before any test).
+twin_present() { [ -d "$TWINDBG" ]; }
+SHARED=0
+twin_present && SHARED=1
+
+# The kernel's list (its test double's) agrees with firmware: it calls an
+# increment standby exactly where firmware has it unassigned.
+twin_consistent() {
+	twin_present || return 0
+	awk 'FNR == 1 { f++; next } f == 1 { fw[$1] = $3; next }
+		(($2 == 1) == (fw[$1] == 1)) { bad++ } END { exit bad > 0 }' \
+		"$SIMDBG/firmware" "$TWINDBG/increments"
+}
+
 # Every increment of ours agrees with firmware: assigned <-> assigned.
-# A stale increment (assigned, held by no block: its unassign failed)
-# may be either in firmware (a timeout or garbled answer leaves it
-# unknown); we count it as assigned until an unassign succeeds.
+# A stale increment (assigned, held by no block: its unassign failed or
+# its assign had no clear outcome) may be either in firmware; there must
+# be exactly as many of them as the stale counter says. With the kernel's
+# notifier present its list must agree too (three ways).
 increments_consistent() {
-	awk 'NR > 1 && $3 != "foreign" && $3 != $6 &&
-		!($3 == "assigned" && $4 == 0) { bad++ } END { exit bad > 0 }' \
-		"$DBG/increments"
+	awk -v stale="$(counter stale)" '
+		NR > 1 && $3 == "assigned" && $4 == 0 { held_by_none++; next }
+		NR > 1 && $3 != "foreign" && $3 != $6 { bad++ }
+		END { exit bad > 0 || held_by_none != stale }' "$DBG/increments" &&
+		twin_consistent
+}
+
+# Lines the kernel's notifier (its test double) logged since a mark.
+twin_lines_since() {
+	_log=$(since "$1") || return 1
+	echo "$_log" | grep "ssm_twin: "
+}
+
+# Firmware has answered every request (late answers hold the module).
+requests_answered() {
+	i=0
+	while [ "$(counter requests_unanswered)" != 0 ] && [ $i -lt 30 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	[ "$(counter requests_unanswered)" = 0 ]
 }
 
 # Increments of a block, state as our table says and as firmware says:
@@ -158,8 +207,33 @@ online_growth_kb() {
 online_block() { echo "${2:-online_movable}" >"$SYSMEM/memory$1/state"; }
 offline_block() { echo offline >"$SYSMEM/memory$1/state"; }
 
-# Arm a fault in the simulated firmware ("none" disarms).
-fault() { echo "$1" >"$DBG/sim/fault"; }
+# Arm faults in the simulated firmware ("none" disarms).
+fault() { echo "$1" >"$SIMDBG/fault"; }
+
+# observe <tag>: the host's observer (scripts/observer.py), outside the
+# guest kernel, checks every unassigned increment of the simulated firmware
+# in QEMU's own copy of guest RAM: marked ones hold the canary in every
+# byte, unmarked ones the canary or what QEMU gave them. One TAP line.
+observe() {
+	ranges=""
+	while read -r rn range assigned elem att canary; do
+		[ "$rn" = rn ] || [ "$assigned" != 0 ] && continue
+		r=${range#[}
+		r=${r%]}
+		s=${r%-*}
+		e=${r#*-}
+		ranges="$ranges ${s#0x}:$(printf %x $((e - s + 1))):$canary"
+	done <"$SIMDBG/firmware"
+	echo "# ssm-observe $(echo "$1" | tr -c 'A-Za-z0-9\n' _)$ranges"
+	if read -t 120 _word _tag verdict detail && [ "$verdict" = ok ]; then
+		ok "host observer, $1: unassigned increments intact in QEMU's RAM (total, canary, untouched: $detail)"
+	else
+		not_ok "host observer, $1: unassigned increments intact in QEMU's RAM (${verdict:-no answer} $detail)"
+	fi
+}
+
+# A counter of the simulated firmware (module s390_standby_mem_sim).
+sim_counter() { awk -v k="$1" '$1 == k { print $2 }' "$SIMDBG/stats"; }
 
 # median of numbers on stdin
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }

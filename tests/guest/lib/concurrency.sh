@@ -1,57 +1,85 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Concurrency actors for 08-concurrency.sh (configure mode) and
-# 09-concurrency-lazy.sh: ssm.duration seconds (default 60; make stress
-# DURATION=600), split between the two:
-#   config   configure / deconfigure random blocks (configure mode)
-#   online   online_movable (1 in 8 online_kernel) / offline random blocks
-#   reader   every attribute, debugfs file and lsmem
-#   unload   modprobe -r attempts (and modprobe again when it worked)
-# Afterwards every block's kernel state must match our table and the
-# table must match firmware, the unload must be clean, lockdep silent.
+# 09-concurrency-lazy.sh. Each mode runs two phases:
+#
+#   lockdep  30 s in which no block is removed while its sysfs state file
+#            is in use: configure/deconfigure on half of the blocks (lazy
+#            mode: none), online/offline on the other half (configured
+#            first), readers of every file of ours and of those blocks'
+#            state files, no lsmem and no unload. Removing a block whose
+#            state file is in use makes lockdep report a known upstream
+#            dependency and switch itself off (lib/kernlog.awk); here it
+#            stays on while our code races with itself, and the phase
+#            checks that it is still on at its end.
+#   chaos    ssm.duration seconds (60 by default; make stress
+#            DURATION=600): every actor on every block, lsmem, and
+#            modprobe -r attempts (and modprobe again when one worked).
+#            Halfway, if no unload went through yet, the online actors
+#            pause with their blocks offline until one does.
+#
+# Actors: config (configure/deconfigure, memmap_on_memory; configure
+# mode), online (online_movable/offline), reader, unload. After each
+# phase every actor must have succeeded at least MIN_OPS times, every
+# block's kernel state must match our table and the table firmware.
 
 DURATION=$(sed -n 's/.*ssm\.duration=\([0-9]*\).*/\1/p' /proc/cmdline)
 DURATION=${DURATION:-60}
-HALF=$((DURATION / 2))
+LOCKDEP_PHASE=30
+MIN_OPS=3
 
 rand() { echo $(( $(od -An -N2 -tu2 /dev/urandom) % $1 )); }
-pick() { set -- $BLOCKS; shift $(rand $#); echo $1; }
+pick() { set -- $1; shift $(rand $#); echo $1; }
 
 actor_config() {
 	n=0
 	while [ ! -e /tmp/stop ]; do
-		x=$(pick)
+		x=$(pick "$1")
 		echo $(rand 2) >$FWMEM/memory$x/config 2>/dev/null && n=$((n + 1))
 		echo $(rand 2) >$FWMEM/memory$x/memmap_on_memory 2>/dev/null
 	done
-	echo "config:$n" >>/tmp/actor-counts
+	echo "config $n" >>/tmp/actor-counts
 }
 actor_online() {
 	n=0
 	while [ ! -e /tmp/stop ]; do
-		x=$(pick)
-		z=online_movable
-		[ $(rand 8) = 0 ] && z=online_kernel
-		echo $z >$SYSMEM/memory$x/state 2>/dev/null && n=$((n + 1))
-		echo offline >$SYSMEM/memory$x/state 2>/dev/null && n=$((n + 1))
+		if [ -e /tmp/quiesce ]; then
+			for x in $1; do offline_block $x 2>/dev/null; done
+			sleep 1
+			continue
+		fi
+		x=$(pick "$1")
+		online_block $x 2>/dev/null && n=$((n + 1))
+		offline_block $x 2>/dev/null && n=$((n + 1))
 	done
-	echo "online/offline:$n" >>/tmp/actor-counts
+	echo "online $n" >>/tmp/actor-counts
 }
+# reader <state files to read> <lsmem: 0|1>
 actor_reader() {
+	n=0
 	while [ ! -e /tmp/stop ]; do
 		cat $FWMEM/memory*/* /sys/module/$MOD/status/* $DBG/* \
-			$DBG/sim/fault $SYSMEM/memory*/state >/dev/null 2>&1
-		lsmem -a >/dev/null 2>&1
+			$SIMDBG/fault $SIMDBG/stats $1 >/dev/null 2>&1 &&
+			n=$((n + 1))
+		[ "$2" = 1 ] && lsmem -a >/dev/null 2>&1
 	done
+	echo "reader $n" >>/tmp/actor-counts
 }
 actor_unload() {
+	start=$(date +%s)
 	while [ ! -e /tmp/stop ]; do
 		if modprobe -r $MOD 2>/dev/null; then
 			echo unloaded >>/tmp/unloads
+			rm -f /tmp/quiesce
 			load "$@" 2>/dev/null
+		elif [ ! -s /tmp/unloads ] &&
+		     [ $(($(date +%s) - start)) -ge $((DURATION / 2)) ]; then
+			touch /tmp/quiesce
 		fi
 		sleep 1
 	done
+	rm -f /tmp/quiesce
+	echo "unload $(wc -l </tmp/unloads)" >>/tmp/actor-counts
 }
 
 # settle: offline and deconfigure everything we can; print what stays
@@ -78,48 +106,99 @@ states_match() {
 	done
 }
 
-run_phase() {
+lockdep_on() { grep -q "^ *debug_locks: *1$" /proc/lockdep_stats; }
+
+# wait_actors <seconds>: let them run, stop them, wait for them
+wait_actors() {
+	sleep "$1"
+	touch /tmp/stop
+	for p in $pids; do wait $p; done
+	rm -f /tmp/stop
+}
+
+# counts_at_least <phase> <actor...>: one check per actor
+counts_at_least() {
+	phase=$1
+	shift
+	for a in "$@"; do
+		n=$(awk -v a="$a" '$1 == a { s += $2 } END { print s + 0 }' /tmp/actor-counts)
+		min=$MIN_OPS
+		[ "$a" = unload ] && min=1
+		if [ "$n" -ge $min ]; then
+			ok "$phase: actor $a succeeded $n times (at least $min)"
+		else
+			not_ok "$phase: actor $a succeeded $n times (at least $min)"
+		fi
+	done
+}
+
+# phase_end <label> <mode>: the module survived, then settle and compare
+phase_end() {
+	check "$1: loaded when the actors stopped" loaded
+	settle mode=$2
+	out=$(states_match)
+	expect_eq "$1: every block's kernel state matches our table" "$out" ""
+	check "$1: our table agrees with firmware for every increment" increments_consistent
+}
+
+# run_mode <mode>: 9 checks in lazy mode, 10 in configure mode, then the
+# unload at the end (3 checks)
+run_mode() {
 	mode=$1
 	: >/tmp/unloads
 	: >/tmp/actor-counts
-	rm -f /tmp/stop
+	rm -f /tmp/stop /tmp/quiesce
 	check "$mode: load" load mode=$mode
 	BLOCKS=$(our_blocks | tr '\n' ' ')
+
+	# lockdep phase
 	pids=""
-	[ $mode = configure ] && { actor_config & pids="$pids $!"; }
-	actor_online & pids="$pids $!"
-	actor_reader & pids="$pids $!"
+	if [ $mode = configure ]; then
+		set -- $BLOCKS
+		half=$(($# / 2))
+		A=$(echo $BLOCKS | cut -d' ' -f1-$half)
+		B=$(echo $BLOCKS | cut -d' ' -f$((half + 1))-)
+		for x in $B; do echo 1 >$FWMEM/memory$x/config; done
+		actor_config "$A" & pids="$pids $!"
+		actor_online "$B" & pids="$pids $!"
+	else
+		B=$BLOCKS
+		actor_online "$B" & pids="$pids $!"
+		actor_online "$B" & pids="$pids $!"
+	fi
+	states=""
+	for x in $B; do states="$states $SYSMEM/memory$x/state"; done
+	actor_reader "$states" 0 & pids="$pids $!"
+	wait_actors $LOCKDEP_PHASE
+	echo "# $mode lockdep phase: $LOCKDEP_PHASE s, successes: $(tr '\n' ' ' </tmp/actor-counts)"
+	if [ $mode = configure ]; then
+		counts_at_least "$mode lockdep phase" config online reader
+	else
+		counts_at_least "$mode lockdep phase" online reader
+	fi
+	check "$mode lockdep phase: lockdep still on at its end" lockdep_on
+	phase_end "$mode lockdep phase" $mode
+
+	# chaos phase
+	: >/tmp/actor-counts
+	pids=""
+	[ $mode = configure ] && { actor_config "$BLOCKS" & pids="$pids $!"; }
+	actor_online "$BLOCKS" & pids="$pids $!"
+	[ $mode = lazy ] && { actor_online "$BLOCKS" & pids="$pids $!"; }
+	states=""
+	for x in $BLOCKS; do states="$states $SYSMEM/memory$x/state"; done
+	actor_reader "$states" 1 & pids="$pids $!"
 	actor_unload mode=$mode & pids="$pids $!"
-	[ $mode = lazy ] && { actor_online & pids="$pids $!"; }
-	sleep $HALF
-	touch /tmp/stop
-	for p in $pids; do wait $p; done
-	echo "# $mode: $HALF s, successful sysfs writes: $(tr '\n' ' ' </tmp/actor-counts), successful unloads: $(wc -l </tmp/unloads)"
-	settle mode=$mode
-	check "$mode: loaded after the actors stopped" loaded
-	out=$(states_match)
-	expect_eq "$mode: every block's kernel state matches our table" "$out" ""
-	check "$mode: our table agrees with firmware for every increment" increments_consistent
+	wait_actors $DURATION
+	echo "# $mode chaos phase: $DURATION s, successes: $(tr '\n' ' ' </tmp/actor-counts)"
+	counts_at_least "$mode chaos phase" online reader unload
+	phase_end "$mode chaos phase" $mode
+
 	stuck=""
 	for x in $BLOCKS; do
 		[ "$(mem_state $x)" = online ] && stuck="$stuck $x"
 	done
-	if [ -z "$stuck" ]; then
-		check "$mode: clean unload" unload
-		check "$mode: nothing left behind" nothing_left "$BLOCKS"
-	else
-		# A kernel-zone block the kernel put unmovable pages into cannot
-		# go offline; it keeps the module pinned, as it must.
-		echo "# $mode: kernel-zone blocks that cannot go offline:$stuck"
-		for x in $stuck; do
-			expect_eq "$mode: stuck block $x online in the kernel zone, assigned" \
-				"$(cat $SYSMEM/memory$x/valid_zones):$(block_incr_states $x)" "Normal:assigned assigned"
-		done
-		if ! unload 2>/dev/null && loaded; then
-			ok "$mode: the module stays pinned by the online blocks"
-		else
-			not_ok "$mode: the module stays pinned by the online blocks"
-		fi
-	fi
+	expect_eq "$mode: no block stays online after settling" "$stuck" ""
+	check "$mode: clean unload" unload
+	check "$mode: nothing left behind" nothing_left "$BLOCKS"
 }
-

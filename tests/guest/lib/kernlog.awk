@@ -71,7 +71,7 @@ function finish() {
 		print "lockdep|" line
 	if (line ~ /INFO: task .* blocked|soft lockup|hard LOCKUP|rcu_sched self-detected|rcu: INFO|detected stalls on CPUs/)
 		print "hang|" line
-	if (line ~ /written while unassigned|refusing to unassign boot memory|touched while unassigned/)
+	if (line ~ /written while unassigned|refusing to unassign boot memory|while it owed [0-9]+ answers/)
 		print "firmware misuse|" line
 }
 END {
