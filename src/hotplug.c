@@ -313,8 +313,23 @@ static int ssm_remove_and_release(struct ssm *s, unsigned long block)
 	rc = ssm_remove_block(s, block, prev == SSM_BLOCK_ONLINE);
 
 	mutex_lock(&s->lock);
+	/*
+	 * Beside the kernel's notifier an online that raced with us was let
+	 * go on (it had assigned already): the block is online now. The
+	 * unload takes it back offline; a deconfigure reports -EBUSY.
+	 */
+	if (rc == -EBUSY && l->closing &&
+	    ssm_block_state(l, block) == SSM_BLOCK_ONLINE) {
+		prev = SSM_BLOCK_ONLINE;
+		ssm_layout_set_block_state(l, block, SSM_BLOCK_REMOVING);
+		mutex_unlock(&s->lock);
+		rc = ssm_remove_block(s, block, true);
+		mutex_lock(&s->lock);
+	}
 	if (rc) {
-		ssm_layout_set_block_state(l, block, prev);
+		/* unless the notifier moved it meanwhile (that racing online) */
+		if (ssm_block_state(l, block) == SSM_BLOCK_REMOVING)
+			ssm_layout_set_block_state(l, block, prev);
 		pr_warn("memory block %lu [0x%llx-0x%llx]: remove failed: %d, block kept\n",
 			block, r.start, r.end, rc);
 		return rc;
@@ -398,12 +413,16 @@ int ssm_hotplug_set_memmap(struct ssm *s, unsigned long block, bool on)
  * @s: the module
  *
  * A block that cannot be added (its range is busy, add_memory() fails)
- * stays standby and unused; the load goes on.
+ * stays standby and unused; the load goes on. Where the kernel onlines
+ * added memory on its own (memhp_default_state=online, auto_online_blocks),
+ * each block goes online inside add_memory(), assigned by the notifier as
+ * any online is: lazy mode then follows that policy, as the kernel's own
+ * standby memory support does, and says so.
  */
 void ssm_hotplug_add_all(struct ssm *s)
 {
 	struct ssm_layout *l = &s->layout;
-	unsigned long block;
+	unsigned long block, onlined = 0;
 	int rc;
 
 	mutex_lock(&s->config_lock);
@@ -428,10 +447,122 @@ void ssm_hotplug_add_all(struct ssm *s)
 				block, r.start, r.end, rc);
 		} else if (ssm_block_state(l, block) == SSM_BLOCK_ADDING) {
 			ssm_layout_set_block_state(l, block, SSM_BLOCK_OFFLINE);
+		} else {
+			onlined++;	/* the kernel's auto-online policy */
 		}
 		mutex_unlock(&s->lock);
 	}
 	mutex_unlock(&s->config_lock);
+	if (onlined)
+		pr_info("the kernel onlines added memory on its own (auto_online_blocks): %lu standby %s went online at load; mode=configure adds only what is configured\n",
+			onlined, onlined == 1 ? "block" : "blocks");
+}
+
+/*
+ * Adoption: blocks of our standby memory the kernel's own initcall added
+ * at boot (6.1 to 6.18 without mem=), found at load. An offline one is
+ * removed (on 6.1 its memmap, in system memory, goes back to it) and is
+ * ours like any other: lazy mode adds it again with our flags and memory
+ * group, configure mode shows it deconfigured. An online one stays as it
+ * is: its increments are assigned (the kernel's notifier did that), it is
+ * configured and pins the module, and it is ours to deconfigure once
+ * offline. One that goes online while we look is adopted online, never
+ * half taken: remove_memory() takes the device hotplug lock an online
+ * holds and refuses a block that is online (-EBUSY).
+ */
+static bool ssm_block_online(const struct ssm *s, unsigned long block)
+{
+	return pfn_to_online_page(PHYS_PFN(ssm_block_to_phys(&s->layout,
+							      block)));
+}
+
+static int ssm_adopt_block(struct ssm *s, unsigned long block, bool *online)
+{
+	struct ssm_layout *l = &s->layout;
+	struct ssm_range r = ssm_block_range(s, block);
+	int rc;
+
+	lockdep_assert_not_held(&s->lock);
+	*online = ssm_block_online(s, block);
+	if (!*online) {
+		rc = remove_memory(r.start, l->block_size);
+		if (rc != -EBUSY)
+			return rc;
+		*online = true;		/* it went online meanwhile */
+	}
+	mutex_lock(&s->lock);
+	rc = ssm_layout_block_acquire(l, block, &ssm_client_fw_ops, &s->client);
+	if (!rc) {
+		ssm_layout_set_block_state(l, block, SSM_BLOCK_ONLINE);
+		l->pins++;
+		ssm_pin(false, true);
+	}
+	mutex_unlock(&s->lock);
+	return rc;
+}
+
+/**
+ * ssm_hotplug_adopt() - take over the standby blocks the kernel added
+ * @s: the module, notifier registered, nothing added by us yet
+ * @nr_online: how many of them were online
+ *
+ * Return: the number of blocks taken over.
+ */
+unsigned long ssm_hotplug_adopt(struct ssm *s, unsigned long *nr_online)
+{
+	struct ssm_layout *l = &s->layout;
+	unsigned long block, n = 0;
+	bool online;
+	int rc;
+
+	*nr_online = 0;
+	mutex_lock(&s->config_lock);
+	for (block = l->first_block; block < ssm_last_block(l); block++) {
+		if (ssm_block_state(l, block) != SSM_BLOCK_STANDBY ||
+		    !ssm_hotplug_block_present(s, block))
+			continue;
+		rc = ssm_adopt_block(s, block, &online);
+		if (rc) {
+			pr_warn("memory block %lu: not taken over from the kernel: %d\n",
+				block, rc);
+			continue;
+		}
+		set_bit(block - l->first_block, s->adopted);
+		n++;
+		*nr_online += online;
+	}
+	mutex_unlock(&s->config_lock);
+	return n;
+}
+
+/*
+ * Unload: adopted blocks we no longer have added go back to the kernel as
+ * its initcall had them (its flags, node 0, offline); config_lock held,
+ * s->lock not (an auto-online may run our notifier).
+ */
+static void ssm_give_back_adopted(struct ssm *s)
+{
+	struct ssm_layout *l = &s->layout;
+	unsigned long i, n = 0;
+	u64 start;
+	int rc;
+
+	for_each_set_bit(i, s->adopted, l->nr_blocks) {
+		start = ssm_block_to_phys(l, l->first_block + i);
+		if (ssm_hotplug_block_present(s, l->first_block + i))
+			continue;
+		rc = add_memory(0, start, l->block_size,
+				ssm_compat_kernel_standby_flags());
+		if (rc)
+			pr_warn("memory block %lu: cannot give it back to the kernel: %d\n",
+				l->first_block + i, rc);
+		else
+			n++;
+	}
+	if (n)
+		pr_info("gave %lu standby %s back to the kernel as it had added %s (offline)\n",
+			n, n == 1 ? "block" : "blocks", n == 1 ? "it" : "them");
+	bitmap_zero(s->adopted, l->nr_blocks);
 }
 
 static void ssm_notify_log(struct ssm *s, unsigned long block,
@@ -482,10 +613,16 @@ static int ssm_mem_notifier(struct notifier_block *nb, unsigned long action,
 	had = ssm_state_pinned(old);
 	rc = 0;
 	if (!had && ssm_online_starts(ev)) {
-		/* The start of an online takes the block's reference. */
+		/*
+		 * The start of an online takes the block's reference. Alone,
+		 * none starts once the unload began. Beside the kernel's
+		 * notifier, which assigned already and gets no word of a
+		 * veto at prepare-online, the online goes on and the unload
+		 * takes the block back.
+		 */
 		had = try_module_get(THIS_MODULE);
-		if (!had)
-			rc = -EBUSY;	/* the module is being unloaded */
+		if (!had && !l->shared)
+			rc = -EBUSY;
 	}
 	if (!rc)
 		rc = ssm_layout_block_event(l, block, ev, &ssm_client_fw_ops,
@@ -516,8 +653,11 @@ int ssm_hotplug_init(struct ssm *s)
 
 	s->mgid = -1;
 	s->memmap = bitmap_zalloc(max(l->nr_blocks, 1UL), GFP_KERNEL);
-	if (!s->memmap)
-		return -ENOMEM;
+	s->adopted = bitmap_zalloc(max(l->nr_blocks, 1UL), GFP_KERNEL);
+	if (!s->memmap || !s->adopted) {
+		rc = -ENOMEM;
+		goto out_free;
+	}
 	if (s->memmap_default)
 		bitmap_fill(s->memmap, l->nr_blocks);
 
@@ -540,7 +680,9 @@ out_group:
 	s->mgid = -1;
 out_free:
 	bitmap_free(s->memmap);
+	bitmap_free(s->adopted);
 	s->memmap = NULL;
+	s->adopted = NULL;
 	return rc;
 }
 
@@ -557,9 +699,16 @@ static void ssm_hotplug_remove_all(struct ssm *s)
 	for (block = l->first_block; block < ssm_last_block(l); block++) {
 		state = ssm_block_state(l, block);
 		/*
-		 * Online blocks pin the module, so only an online that
-		 * raced with the start of unload can be found here.
+		 * Online blocks pin the module: only a failed load finds one
+		 * here, or an online that raced with the start of unload. One
+		 * the kernel had online when we took it over stays its own.
 		 */
+		if (state == SSM_BLOCK_ONLINE &&
+		    test_and_clear_bit(block - l->first_block, s->adopted)) {
+			l->pins--;
+			ssm_pin(true, false);
+			continue;
+		}
 		if (state == SSM_BLOCK_OFFLINE || state == SSM_BLOCK_ONLINE)
 			ssm_remove_and_release(s, block);
 		else if (state == SSM_BLOCK_STANDBY)
@@ -573,6 +722,7 @@ static void ssm_hotplug_remove_all(struct ssm *s)
 		pr_warn("%lu %s could not be unassigned\n", l->stale,
 			l->stale == 1 ? "increment" : "increments");
 	mutex_unlock(&s->lock);
+	ssm_give_back_adopted(s);
 	mutex_unlock(&s->config_lock);
 }
 
@@ -597,5 +747,7 @@ void ssm_hotplug_exit(struct ssm *s)
 	}
 	s->mgid = -1;
 	bitmap_free(s->memmap);
+	bitmap_free(s->adopted);
 	s->memmap = NULL;
+	s->adopted = NULL;
 }

@@ -377,8 +377,10 @@ bool ssm_layout_next_run(const struct ssm_layout *l, u32 *rn,
  * /sys/firmware/memory itself: not ours. Kernels 6.1 to 6.18 register
  * their own SCLP memory notifier whenever firmware reports the standby
  * memory facility (and not in kdump), whatever mem= says: we share the
- * increments with it. If they also added the standby memory at boot, its
- * blocks are System RAM already and not ours either. The simulated
+ * increments with it. If they also added the standby memory at boot (no
+ * mem=), its blocks are System RAM already: we take them over (adopt=1),
+ * or leave it all to the kernel. Blocks of our range that are System RAM
+ * without the kernel's notifier are someone else's. The simulated
  * firmware offers RAM above mem= as standby memory, which on a machine
  * with real standby memory is storage that is not there.
  *
@@ -388,6 +390,7 @@ enum ssm_situation ssm_layout_situation(const struct ssm_probe *p)
 {
 	bool facility = (p->kernel_facilities & SSM_FAC_STANDBY_MEMORY) ==
 			SSM_FAC_STANDBY_MEMORY;
+	bool kernel_notifier;
 
 	if (p->kdump)
 		return SSM_SIT_KDUMP;
@@ -395,11 +398,10 @@ enum ssm_situation ssm_layout_situation(const struct ssm_probe *p)
 		return SSM_SIT_KERNEL_SYSFS;
 	if (p->sim && facility)
 		return SSM_SIT_SIM_ON_REAL;
-	if (p->busy_blocks)
+	kernel_notifier = facility || (p->sim && p->twin);
+	if (p->busy_blocks && !(kernel_notifier && p->adopt))
 		return SSM_SIT_KERNEL_BLOCKS;
-	if (facility || (p->sim && p->twin))
-		return SSM_SIT_SHARED;
-	return SSM_SIT_ALONE;
+	return kernel_notifier ? SSM_SIT_SHARED : SSM_SIT_ALONE;
 }
 
 /**
@@ -706,11 +708,11 @@ static int ssm_layout_may_online(struct ssm_layout *l, unsigned long block)
 {
 	enum ssm_block_state state = ssm_block_state(l, block);
 
-	if (l->closing || state == SSM_BLOCK_REMOVING)
+	if (state == SSM_BLOCK_REMOVING)
 		return -EBUSY;
 	if (state != SSM_BLOCK_OFFLINE && state != SSM_BLOCK_ADDING)
 		return -EINVAL;
-	return 0;
+	return l->closing ? -EBUSY : 0;
 }
 
 static int ssm_layout_start_online(struct ssm_layout *l, unsigned long block,
@@ -718,7 +720,15 @@ static int ssm_layout_start_online(struct ssm_layout *l, unsigned long block,
 {
 	int rc;
 
+	/*
+	 * Beside the kernel's notifier a veto would leave its assignment
+	 * behind (no finish-offline follows a failed prepare-online): an
+	 * online racing with a removal or the unload goes on, and the
+	 * remover finds the block online.
+	 */
 	rc = ssm_layout_may_online(l, block);
+	if (rc == -EBUSY && l->shared)
+		rc = 0;
 	if (rc)
 		return rc;
 	if (ssm_layout_assign_on_online(l))

@@ -482,6 +482,15 @@ static const struct situation_case situations[] = {
 	/* 6.1 to 6.18 without mem=: standby memory added at boot */
 	{ "kernel-blocks", { .kernel_facilities = FAC, .busy_blocks = 1 },
 	  SSM_SIT_KERNEL_BLOCKS },
+	/* ... taken over: adopt=1 */
+	{ "kernel-blocks-adopted", { .kernel_facilities = FAC, .busy_blocks = 4,
+				     .adopt = true }, SSM_SIT_SHARED },
+	{ "sim-twin-blocks-adopted", { .sim = true, .twin = true,
+				       .busy_blocks = 4, .adopt = true },
+	  SSM_SIT_SHARED },
+	/* System RAM in our range without the kernel's notifier: not ours */
+	{ "someone-elses-blocks", { .sim = true, .busy_blocks = 1,
+				    .adopt = true }, SSM_SIT_KERNEL_BLOCKS },
 };
 
 static void situation_desc(const struct situation_case *c, char *desc)
@@ -589,6 +598,23 @@ static void layout_shared_configure_61(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, ssm_layout_block_held(&l, b));
 	KUNIT_EXPECT_EQ(test, fw->assigns + fw->unassigns, 0);
 	KUNIT_EXPECT_EQ(test, l.pins, 0);
+
+	/*
+	 * An online racing with the unload or a deconfigure: no veto (the
+	 * kernel's notifier assigned already and would get no word of it),
+	 * the remover finds the block online.
+	 */
+	l.closing = true;
+	kernel_notifier_sets(&l, fw, b, true);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_GOING_ONLINE, fw), 0);
+	KUNIT_EXPECT_EQ(test, ssm_block_state(&l, b), SSM_BLOCK_ONLINING);
+	kernel_notifier_sets(&l, fw, b, false);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_CANCEL_ONLINE, fw), 0);
+	l.closing = false;
+	ssm_layout_set_block_state(&l, b, SSM_BLOCK_REMOVING);
+	kernel_notifier_sets(&l, fw, b, true);
+	KUNIT_EXPECT_EQ(test, event(&l, b, SSM_EV_GOING_ONLINE, fw), 0);
+	KUNIT_EXPECT_EQ(test, ssm_block_state(&l, b), SSM_BLOCK_ONLINING);
 	expect_counts_consistent(test, &l);
 	ssm_layout_destroy(&l);
 }
