@@ -6,7 +6,7 @@
 # repeated load/unload cycles.
 . ./lib/common.sh
 
-plan 60
+plan 62
 
 # modinfo by name shows what packagers and admins look for.
 info=$(modinfo $MOD 2>&1)
@@ -35,6 +35,16 @@ mark unload
 check "modprobe -r $MOD" unload
 check "module is gone" unloaded_ok
 expect_eq "unload prints one line" "$(our_lines_since unload | wc -l)" 1
+
+# Options an administrator sets once in /etc/modprobe.d reach the module.
+mkdir -p /etc/modprobe.d
+echo "options $MOD backend=sim mode=configure" >/etc/modprobe.d/$MOD.conf
+mark modprobed
+check "modprobe $MOD, its options only in /etc/modprobe.d/$MOD.conf" modprobe $MOD
+expect_log modprobed "loaded: backend=sim mode=configure " \
+	"the options from modprobe.d are in the load line"
+unload
+rm -f /etc/modprobe.d/$MOD.conf
 
 # Each bad parameter: refused with EINVAL, one line naming it, not loaded.
 bad_param() {

@@ -1,22 +1,89 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# make bench, guest side: every measurement repeated REPS times, printed
-# as "csv <metric> <method> <param> <unit> <value>..." for the host to
-# turn into median, min and max. Not a test: it asserts only that each
-# measurement could be taken.
+# make bench, guest side. Every measurement is printed as
+# "csv <metric> <method> <param> <unit> <value>..." for the host to turn
+# into median, min and max. Not a test: it asserts only that each
+# measurement could be taken. Two parts, chosen by ssm.bench= on the kernel
+# command line:
+#
+#   main   (-m 2G: 4 standby blocks) system memory cost; add, online,
+#	   offline and remove of one block, REPS times per method; 256M
+#	   against 1M increments; the increment model
+#   scale  (-m 16G: 60 standby blocks) add, online, offline and remove of
+#	   every block, 4 blocks and then all of them, per method; the
+#	   offline pass traced (our notifier, firmware, page migration)
+#
+# Methods: lazy and configure (ours, simulated firmware with and without
+# its canaries), baseline (add_memory() with the memmap in system memory:
+# the kernel up to 6.7, and 6.8 to 6.18 without EDAT-1) and upstream (what
+# this kernel does with standby memory on a machine with EDAT-1:
+# MHP_MEMMAP_ON_MEMORY | MHP_OFFLINE_INACCESSIBLE on 6.8 to 6.18). The
+# baselines add and remove through tests/bench/ssm_bench_baseline's debugfs
+# file, one write per block, timed from user space exactly like our
+# /sys/firmware/memory/memoryN/config writes; onlining and offlining is
+# the same memoryN/state write for every method.
 . ./lib/common.sh
 
 REPS=5
+PART=$(sed -n 's/.*ssm\.bench=\([^ ]*\).*/\1/p' /proc/cmdline)
+PART=${PART:-main}
 START=0x40000000		# the standby memory above mem=1G
-BASELINE=/lib/modules/$(uname -r)/extra/ssm_bench_baseline.ko
+CTL=/sys/kernel/debug/ssm_bench_baseline/ctl
+CANARIES=/sys/module/$SIM/parameters/canaries
+TRACE=/sys/kernel/tracing
 LAYOUT=/lib/modules/$(uname -r)/extra/ssm_bench_layout.ko
 
 # Drop clean caches, then let the counters settle (lib/common.sh).
 settle() { echo 3 >/proc/sys/vm/drop_caches; settled_free_kb >/dev/null; }
 csv() { echo "csv $*"; }
-# ns of one sysfs write (fails the measurement on error)
+# ns of one sysfs/debugfs write; nothing when the write failed
 tw() { set -- $(timeit write "$1" "$2"); [ "$2" = 0 ] && echo "$1"; }
+# ns of one command; nothing when it failed
+tr_() { set -- $(timeit run "$@"); [ "$2" = 0 ] && echo "$1"; }
+words() { echo $* | wc -w; }
+
+# The simulated firmware stays loaded all along, so that its canaries
+# parameter holds for every load of ours.
+modprobe $SIM || { echo "not ok - $SIM loads"; exit 1; }
+canaries() { echo "$1" >$CANARIES && [ "$(cat $CANARIES)" = "$( [ "$1" = 1 ] && echo Y || echo N)" ]; }
+
+modprobe ssm_bench_baseline || { echo "not ok - ssm_bench_baseline loads"; exit 1; }
+# The kernel's own way on an EDAT-1 machine, where this kernel has one:
+# 6.8 to 6.18 add standby memory with the memmap on it, inaccessible
+# while offline.
+UPSTREAM=""
+case " $(cat $CTL) " in
+*" memmap_on_memory "*" offline_inaccessible "*)
+	UPSTREAM=memmap_on_memory,offline_inaccessible ;;
+esac
+# flags of a baseline method
+flags_of() { case $1 in baseline) echo none ;; upstream) echo $UPSTREAM ;; esac; }
+base_add() { tw $CTL "add $(($START + $2 * BS)) $(($3 * BS)) $(flags_of $1)"; }
+base_rem() { tw $CTL "remove $(($START + $2 * BS)) $(($3 * BS))"; }
+
+# Geometry: block size, first standby block, number of standby blocks.
+load mode=configure || { echo "not ok - load for the geometry"; exit 1; }
+BKB=$(block_kb)
+BS=$((BKB * 1024))
+BMIB=$((BKB / 1024))
+FIRST=$(our_blocks | head -n1)
+NB=$(our_blocks | wc -l)
+unload
+block_kb() { echo $BKB; }
+METHODS="lazy lazy-nocanary configure configure-nocanary baseline"
+[ -n "$UPSTREAM" ] && METHODS="$METHODS upstream"
+NM=$(words $METHODS)
+echo "# bench part=$PART: $NB standby blocks of $BMIB MiB from block $FIRST; methods: $METHODS"
+
+# Load ours for a method (canaries as the method says).
+ours_load() {
+	case $1 in *-nocanary) canaries 0 ;; *) canaries 1 ;; esac || return 1
+	case $1 in
+	lazy*) load mode=lazy "$2" ;;
+	configure*) load mode=configure "$2" ;;
+	esac
+}
 
 # --- system memory cost -------------------------------------------------
 # memcost <method> <blocks> <setup> <teardown>: MemFree drop (kB) from
@@ -38,7 +105,7 @@ memcost() {
 		$teardown $k || { not_ok "memcost $method $k: teardown"; return 1; }
 		i=$((i + 1))
 	done
-	mib=$((k * $(block_kb) / 1024))
+	mib=$((k * BMIB))
 	csv memfree_drop "$method" "$mib" kB $free
 	csv slab_delta "$method" "$mib" kB $slab
 	csv pagetables_delta "$method" "$mib" kB $pt
@@ -48,97 +115,266 @@ memcost() {
 
 lazy_up() { load mode=lazy; }
 lazy_down() { unload; }
+# configure: the module is loaded around the measurement (like the
+# baseline module), so only the blocks count
 cfg_up() {
-	load mode=configure || return 1
 	for x in $(our_blocks | head -n "$1"); do
 		echo "$MEMMAP" >$FWMEM/memory$x/memmap_on_memory &&
 			echo 1 >$FWMEM/memory$x/config || return 1
 	done
 }
-cfg_down() { unload; }
-base_up() { insmod $BASELINE start=$START size=$(($1 * $(block_kb) * 1024)); }
-base_down() { rmmod ssm_bench_baseline; }
+cfg_down() {
+	for x in $(our_blocks | head -n "$1"); do
+		echo 0 >$FWMEM/memory$x/config || return 1
+	done
+}
+bl_up() { [ -n "$(base_add $BL 0 "$1")" ]; }
+bl_down() { [ -n "$(base_rem $BL 0 "$1")" ]; }
 
-# Geometry, once: block size and the first standby block.
-load mode=configure || { not_ok "load for the geometry"; exit 1; }
-BKB=$(block_kb)
-FIRST=$(our_blocks | head -n1)
-NB=$(our_blocks | wc -l)
-unload
-block_kb() { echo $BKB; }
-BMIB=$((BKB / 1024))
-
-memcost lazy $NB lazy_up lazy_down
-for k in $(seq 1 $NB); do
-	MEMMAP=1
-	memcost configure-memmap1 $k cfg_up cfg_down
-	MEMMAP=0
-	memcost configure-memmap0 $k cfg_up cfg_down
-	memcost baseline $k base_up base_down
-done
-
-# --- online / offline time per block -------------------------------------
-# cycles <method> <add> <remove>: REPS rounds of add, online, offline and
-# remove of the first standby block. <add> and <remove> print the ns they
-# took; "-" where the method adds at load and removes at unload.
+# --- one block, REPS times ------------------------------------------------
+# cycles <method>: REPS rounds of add, online, offline and remove of the
+# first standby block ("add" and "remove" only where the method has them:
+# lazy adds at load and removes at unload).
 cycles() {
-	method=$1 addf=$2 remf=$3
+	method=$1
 	add="" on="" off="" rem=""
+	case $method in
+	lazy*|configure*) ours_load $method || { not_ok "$method: load"; return 1; } ;;
+	esac
 	r=0
 	while [ $r -lt $REPS ]; do
-		[ "$addf" = - ] || add="$add $($addf $r)"
+		case $method in
+		configure*) add="$add $(tw $FWMEM/memory$FIRST/config 1)" ;;
+		baseline|upstream) add="$add $(base_add $method 0 1)" ;;
+		esac
 		on="$on $(tw $SYSMEM/memory$FIRST/state online_movable)"
 		off="$off $(tw $SYSMEM/memory$FIRST/state offline)"
-		[ "$remf" = - ] || rem="$rem $($remf)"
+		case $method in
+		configure*) rem="$rem $(tw $FWMEM/memory$FIRST/config 0)" ;;
+		baseline|upstream) rem="$rem $(base_rem $method 0 1)" ;;
+		esac
 		r=$((r + 1))
 	done
+	case $method in lazy*|configure*) unload ;; esac
+	canaries 1
 	[ -n "$add" ] && csv add_ns "$method" $BMIB ns $add
 	csv online_ns "$method" $BMIB ns $on
 	csv offline_ns "$method" $BMIB ns $off
 	[ -n "$rem" ] && csv remove_ns "$method" $BMIB ns $rem
-	if [ "$(echo $on $off | wc -w)" = $((2 * REPS)) ] &&
-	   { [ "$addf" = - ] || [ "$(echo $add $rem | wc -w)" = $((2 * REPS)) ]; }; then
+	want=$((2 * REPS))
+	case $method in lazy*) ;; *) want=$((4 * REPS)) ;; esac
+	if [ "$(words $add $on $off $rem)" = $want ]; then
 		ok "$method: $REPS block cycles timed"
 	else
 		not_ok "$method: $REPS block cycles timed"
 	fi
 }
 
-cfg_add() { tw $FWMEM/memory$FIRST/config 1; }
-cfg_rem() { tw $FWMEM/memory$FIRST/config 0; }
-# The baseline module times its add_memory() itself.
-base_add() {
-	mark base$1
-	insmod $BASELINE start=$START size=$((BMIB << 20)) &&
-		since base$1 | sed -n 's/.*ssm_bench_baseline: added 1 blocks .* in \([0-9]*\) ns/\1/p'
+# --- scale: every block -------------------------------------------------
+TRACED="s390_standby_mem/ssm_notify s390_standby_mem/ssm_firmware migrate/mm_migrate_pages"
+trace_on() {
+	echo 0 >$TRACE/tracing_on
+	echo mono >$TRACE/trace_clock
+	echo 8192 >$TRACE/buffer_size_kb
+	for e in $TRACED; do
+		[ -e $TRACE/events/$e/enable ] && echo 1 >$TRACE/events/$e/enable
+	done
+	: >$TRACE/trace
+	echo 1 >$TRACE/tracing_on
 }
-base_rem() { set -- $(timeit run /usr/sbin/rmmod ssm_bench_baseline); echo "$1"; }
+trace_off() {
+	echo 0 >$TRACE/tracing_on
+	for e in $TRACED; do
+		[ -e $TRACE/events/$e/enable ] && echo 0 >$TRACE/events/$e/enable
+	done
+}
 
-load mode=lazy
-cycles lazy - -
-unload
-load mode=configure
-cycles configure cfg_add cfg_rem
-unload
-cycles baseline base_add base_rem
+# The offline pass's trace, per block (marker "bench-offline <block>"
+# before each write): time in our notifier and in firmware requests (part
+# of the notifier's), pages migrated, and the kernel's phases as our
+# notifier's events show them: write to going-offline (isolation),
+# going-offline to offline (migration, freeing), offline to the start of
+# our finish-offline (zone and memmap teardown).
+trace_rows() {
+	tr -d '\r' <$TRACE/trace | awk -v m="$1" -v p="$2" '
+	function field(name,    i) {
+		for (i = 1; i <= NF; i++)
+			if (index($i, name "=") == 1)
+				return substr($i, length(name) + 2)
+		return ""
+	}
+	function ts(    i) {
+		for (i = 1; i <= NF; i++)
+			if ($i ~ /^[0-9]+\.[0-9]+:$/)
+				return substr($i, 1, length($i) - 1) * 1e9
+		return 0
+	}
+	/tracing_mark_write: bench-offline / { b = $NF; n++; t0[b] = ts(); order[n] = b; next }
+	b == "" { next }
+	/ ssm_notify: / {
+		notify[b] += field("ns")
+		ev = field("event")
+		if (ev == "going-offline") tgo[b] = ts()
+		else if (ev == "offline") toff[b] = ts()
+		else if (ev == "finish-offline") { tfin[b] = ts(); nfin[b] = field("ns") }
+		next
+	}
+	/ ssm_firmware: / { fw[b] += field("ns"); next }
+	/ mm_migrate_pages: / { mig[b] += field("succeeded"); next }
+	END {
+		for (i = 1; i <= n; i++) {
+			b = order[i]
+			r1 = r1 " " notify[b] + 0; r2 = r2 " " fw[b] + 0; r3 = r3 " " mig[b] + 0
+			if (tgo[b] && toff[b]) {
+				r4 = r4 " " int(tgo[b] - t0[b])
+				r5 = r5 " " int(toff[b] - tgo[b])
+				if (tfin[b]) r6 = r6 " " int(tfin[b] - toff[b] - nfin[b])
+			}
+		}
+		printf "csv scale_offline_notifier_ns %s %s ns%s\n", m, p, r1
+		printf "csv scale_offline_firmware_ns %s %s ns%s\n", m, p, r2
+		printf "csv scale_offline_migrated_pages %s %s pages%s\n", m, p, r3
+		if (r4 != "") {
+			printf "csv scale_offline_isolate_ns %s %s ns%s\n", m, p, r4
+			printf "csv scale_offline_free_ns %s %s ns%s\n", m, p, r5
+		}
+		if (r6 != "")
+			printf "csv scale_offline_teardown_ns %s %s ns%s\n", m, p, r6
+	}'
+}
 
-# --- scale: 1M increments (1024 over the standby GiB) against 256M -----
+# scale <method> <blocks>: add (lazy: load), online every block in
+# ascending order, offline every block in descending order (as chmem -d
+# does), remove (lazy: unload). Per-block values go out with the number
+# of blocks as param; totals (seconds for the whole pass) as *_total_ns.
+scale() {
+	method=$1 n=$2
+	last=$((FIRST + n - 1))
+	add="" on="" off="" rem="" ld="" ul=""
+	settle
+	case $method in
+	lazy*)
+		case $method in *-nocanary) canaries 0 ;; *) canaries 1 ;; esac
+		ld=$(tr_ /usr/sbin/modprobe $MOD backend=sim mode=lazy sim_size=$((n * BMIB))M)
+		;;
+	configure*)
+		ours_load $method sim_size=$((n * BMIB))M
+		for b in $(seq $FIRST $last); do
+			add="$add $(tw $FWMEM/memory$b/config 1)"
+		done
+		;;
+	baseline|upstream)
+		for i in $(seq 0 $((n - 1))); do
+			add="$add $(base_add $method $i 1)"
+		done
+		;;
+	esac
+	s0=$(sim_counter canary_written 2>/dev/null)
+	for b in $(seq $FIRST $last); do
+		on="$on $(tw $SYSMEM/memory$b/state online_movable)"
+	done
+	trace_on
+	for b in $(seq $last -1 $FIRST); do
+		echo "bench-offline $b" >$TRACE/trace_marker
+		off="$off $(tw $SYSMEM/memory$b/state offline)"
+	done
+	trace_off
+	s1=$(sim_counter canary_written 2>/dev/null)
+	trace_rows $method $n
+	case $method in
+	lazy*) ul=$(tr_ /usr/sbin/modprobe -r $MOD) ;;
+	configure*)
+		for b in $(seq $last -1 $FIRST); do
+			rem="$rem $(tw $FWMEM/memory$b/config 0)"
+		done
+		unload
+		;;
+	baseline|upstream)
+		for i in $(seq $((n - 1)) -1 0); do
+			rem="$rem $(base_rem $method $i 1)"
+		done
+		;;
+	esac
+	canaries 1
+	[ -n "$ld" ] && csv scale_load_ns $method $n ns $ld
+	[ -n "$ul" ] && csv scale_unload_ns $method $n ns $ul
+	[ -n "$add" ] && csv scale_add_ns $method $n ns $add
+	csv scale_online_ns $method $n ns $on
+	csv scale_offline_ns $method $n ns $off
+	[ -n "$rem" ] && csv scale_remove_ns $method $n ns $rem
+	for v in add on off rem; do
+		eval "vals=\$$v"
+		[ -n "$vals" ] && csv scale_${v}_total_ns $method $n ns $(echo $vals | tr ' ' '\n' | awk '{ s += $1 } END { print s }')
+	done
+	[ -n "$s0" ] && [ -n "$s1" ] && csv scale_offline_canaries_written $method $n count $((s1 - s0))
+	want=$((2 * n))
+	case $method in lazy*) want=$((want + 2)) ;; *) want=$((want + 2 * n)) ;; esac
+	if [ "$(words $ld $ul $add $on $off $rem)" = $want ]; then
+		ok "scale $method, $n blocks: add, online, offline, remove timed"
+	else
+		not_ok "scale $method, $n blocks: add, online, offline, remove timed"
+	fi
+}
+
+if [ "$PART" = scale ]; then
+	SIZES="4 $NB"
+	[ "$NB" -le 4 ] && SIZES=$NB
+	plan $(($(words $SIZES) * NM))
+	for n in $SIZES; do
+		for m in $METHODS; do
+			scale $m $n
+		done
+	done
+	echo "csv-end"
+	exit 0
+fi
+
+# --- main part ---------------------------------------------------------------
+NBL=2
+[ -n "$UPSTREAM" ] || NBL=1
+plan $((1 + NB * (2 + NBL) + NM + 2 + 1))
+
+memcost lazy $NB lazy_up lazy_down
+load mode=configure || { not_ok "configure load for the memory cost"; exit 1; }
+for k in $(seq 1 $NB); do
+	MEMMAP=1
+	memcost configure-memmap1 $k cfg_up cfg_down
+	MEMMAP=0
+	memcost configure-memmap0 $k cfg_up cfg_down
+done
+unload
+for k in $(seq 1 $NB); do
+	BL=baseline
+	memcost baseline $k bl_up bl_down
+	if [ -n "$UPSTREAM" ]; then
+		BL=upstream
+		memcost upstream $k bl_up bl_down
+	fi
+done
+
+for m in $METHODS; do
+	cycles $m
+done
+
+# --- 1M increments (1024 over the standby GiB) against 256M ---------------
+# Canaries off: the module's cost of 256 assigns per block.
 for inc in 256M 1M; do
 	ld="" on="" off=""
+	canaries 0
 	i=0
 	while [ $i -lt $REPS ]; do
 		settle
-		set -- $(timeit run /usr/sbin/modprobe $MOD backend=sim mode=lazy increment_size=$inc)
-		ld="$ld $1"
+		ld="$ld $(tr_ /usr/sbin/modprobe $MOD backend=sim mode=lazy increment_size=$inc)"
 		on="$on $(tw $SYSMEM/memory$FIRST/state online_movable)"
 		off="$off $(tw $SYSMEM/memory$FIRST/state offline)"
 		unload
 		i=$((i + 1))
 	done
+	canaries 1
 	csv load_ns "lazy-$inc" $((NB * BMIB)) ns $ld
 	csv online_ns "lazy-$inc" $BMIB ns $on
 	csv offline_ns "lazy-$inc" $BMIB ns $off
-	[ "$(echo $ld $on | wc -w)" = $((2 * REPS)) ] && ok "scale increment_size=$inc timed" ||
+	[ "$(words $ld $on $off)" = $((3 * REPS)) ] && ok "scale increment_size=$inc timed" ||
 		not_ok "scale increment_size=$inc timed"
 done
 

@@ -26,11 +26,19 @@ not_ok() { echo "not ok - $*"; }
 # host fails the test when it prints more or fewer.
 plan() { echo "1..$1"; }
 
-# check <description> <command...>: ok when the command succeeds
+# check <description> <command...>: ok when the command succeeds; a
+# command may leave its reason in /tmp/why for the failure line
 check() {
 	desc=$1
 	shift
-	if "$@" >/dev/null 2>&1; then ok "$desc"; else not_ok "$desc"; fi
+	rm -f /tmp/why
+	if "$@" >/dev/null 2>&1; then
+		ok "$desc"
+	elif [ -s /tmp/why ]; then
+		not_ok "$desc ($(head -c 400 /tmp/why | tr '\n' ';'))"
+	else
+		not_ok "$desc"
+	fi
 }
 
 # expect_eq <description> <got> <want>
@@ -121,8 +129,10 @@ twin_present && SHARED=1
 twin_consistent() {
 	twin_present || return 0
 	awk 'FNR == 1 { f++; next } f == 1 { fw[$1] = $3; next }
-		(($2 == 1) == (fw[$1] == 1)) { bad++ } END { exit bad > 0 }' \
-		"$SIMDBG/firmware" "$TWINDBG/increments"
+		(($2 == 1) == (fw[$1] == 1)) {
+			if (bad++ < 4) printf "rn %s: kernel list standby=%s, firmware assigned=%s\n", $1, $2, fw[$1]
+		} END { exit bad > 0 }' \
+		"$SIMDBG/firmware" "$TWINDBG/increments" >>/tmp/why
 }
 
 # Every increment of ours agrees with firmware: assigned <-> assigned.
@@ -133,9 +143,14 @@ twin_consistent() {
 increments_consistent() {
 	awk -v stale="$(counter stale)" '
 		NR > 1 && $3 == "assigned" && $4 == 0 { held_by_none++; next }
-		NR > 1 && $3 != "foreign" && $3 != $6 { bad++ }
-		END { exit bad > 0 || held_by_none != stale }' "$DBG/increments" &&
-		twin_consistent
+		NR > 1 && $3 != "foreign" && $3 != $6 {
+			if (bad++ < 4) printf "rn %s: ours %s, firmware %s\n", $1, $3, $6
+		}
+		END {
+			if (held_by_none != stale)
+				printf "%d held by no block, stale counter %d\n", held_by_none, stale
+			exit bad > 0 || held_by_none != stale
+		}' "$DBG/increments" >>/tmp/why && twin_consistent
 }
 
 # Lines the kernel's notifier (its test double) logged since a mark.

@@ -49,6 +49,9 @@ actor_online() {
 			continue
 		fi
 		x=$(pick "$1")
+		# configure mode: a deconfigured block is configured first
+		[ "$(cat $FWMEM/memory$x/config 2>/dev/null)" = 0 ] &&
+			echo 1 >$FWMEM/memory$x/config 2>/dev/null
 		online_block $x 2>/dev/null && n=$((n + 1))
 		offline_block $x 2>/dev/null && n=$((n + 1))
 	done
@@ -58,9 +61,11 @@ actor_online() {
 actor_reader() {
 	n=0
 	while [ ! -e /tmp/stop ]; do
-		cat $FWMEM/memory*/* /sys/module/$MOD/status/* $DBG/* \
-			$SIMDBG/fault $SIMDBG/stats $1 >/dev/null 2>&1 &&
-			n=$((n + 1))
+		# files come and go with the unloads: a pass that read our
+		# status counts
+		cat $FWMEM/memory*/* $DBG/* $SIMDBG/fault $SIMDBG/stats $1 \
+			>/dev/null 2>&1
+		cat /sys/module/$MOD/status/* >/dev/null 2>&1 && n=$((n + 1))
 		[ "$2" = 1 ] && lsmem -a >/dev/null 2>&1
 	done
 	echo "reader $n" >>/tmp/actor-counts

@@ -8,8 +8,10 @@
  * Allocates and touches 1 MiB at a time while MemAvailable is above the
  * target (in smaller steps close to it), prints "ready avail=<kB>
  * taken=<MiB>" and sleeps until killed. Make it the OOM killer's choice
- * first: echo 1000 >/proc/self/oom_score_adj before exec.
+ * first: echo 1000 >/proc/self/oom_score_adj before exec. A failed mmap
+ * is an error (exit 1, no "ready"): the target was not reached.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,8 +52,11 @@ int main(int argc, char **argv)
 		step = avail - target > 8192 ? 1024 : 64;
 		p = mmap(NULL, step << 10, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-		if (p == MAP_FAILED)
-			break;
+		if (p == MAP_FAILED) {
+			fprintf(stderr, "memfill: mmap of %ld kB failed at MemAvailable %ld kB: %s\n",
+				step, avail, strerror(errno));
+			return 1;
+		}
 		memset(p, 0x5a, step << 10);
 		taken += step;
 	}
