@@ -26,6 +26,9 @@
 #include <linux/memory.h>
 #include <linux/memory_hotplug.h>
 #include <linux/timer.h>
+#ifdef CONFIG_S390
+#include <asm/setup.h>
+#endif
 
 #include "layout.h"
 
@@ -45,6 +48,24 @@
 #ifndef SSM_HAVE_TIMER_CONTAINER_OF
 #define timer_container_of(var, timer, field)	from_timer(var, timer, field)
 #endif
+
+/**
+ * ssm_compat_kernel_standby_flags() - how the kernel's own initcall adds
+ *				       standby memory (sclp_cmd.c, 6.1-6.18)
+ *
+ * 6.8 to 6.18 put the memmap on the memory where the machine has EDAT-1
+ * (every real one since z10; not QEMU's TCG), 6.1 never.
+ *
+ * Return: the add_memory() flags it uses, per block, on node 0.
+ */
+static inline mhp_t ssm_compat_kernel_standby_flags(void)
+{
+#if defined(SSM_HAVE_MEM_PREPARE_ONLINE) && defined(MACHINE_HAS_EDAT1)
+	if (MACHINE_HAS_EDAT1)
+		return MHP_MEMMAP_ON_MEMORY | MHP_OFFLINE_INACCESSIBLE;
+#endif
+	return MHP_NONE;
+}
 
 /* MEM_PREPARE_ONLINE and MEM_FINISH_OFFLINE exist (6.8 to 6.18). */
 #ifdef SSM_HAVE_MEM_PREPARE_ONLINE

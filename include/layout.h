@@ -133,6 +133,7 @@ struct ssm_probe {
 	unsigned long busy_blocks; /* our standby blocks System RAM already */
 	bool sim;		/* backend=sim */
 	bool twin;		/* sim: a test double of the kernel's notifier */
+	bool adopt;		/* take over what the kernel added (adopt=1) */
 };
 
 /* A contiguous run of standby increments, as upstream reports it. */

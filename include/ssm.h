@@ -59,6 +59,13 @@ struct ssm {
 
 	unsigned long vetoes;		/* onlines refused by the notifier */
 
+	/*
+	 * Blocks the kernel's initcall had added, taken over at load
+	 * (by block - first_block), and given back at unload as it had
+	 * them. Written at load and unload only.
+	 */
+	unsigned long *adopted;
+
 	/* backend=sim: let firmware check unassigned memory after an add */
 	void (*fw_checkpoint)(struct ssm *s);
 };

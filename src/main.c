@@ -21,6 +21,7 @@
 #include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/mm.h>
 #include <linux/printk.h>
 #include <linux/sizes.h>
 #include <linux/string.h>
@@ -56,6 +57,11 @@ static char *mode = "auto";
 module_param(mode, charp, 0444);
 MODULE_PARM_DESC(mode,
 		 "auto (default: lazy where the kernel supports it), lazy (add all blocks offline, assign on online; kernels 6.8-6.18) or configure (/sys/firmware/memory/memoryN/config)");
+
+static bool adopt = true;
+module_param(adopt, bool, 0444);
+MODULE_PARM_DESC(adopt,
+		 "Take over the standby memory the kernel added at boot (kernels 6.1-6.18 booted without mem=): 1 (default), or 0 to leave it to the kernel (the module then does not load)");
 
 static char *sim_fault;
 module_param(sim_fault, charp, 0444);
@@ -368,6 +374,37 @@ static void ssm_probe_kernel(const struct ssm_params *p, struct ssm_probe *probe
 	probe->kdump = is_kdump_kernel();
 	probe->kernel_fw_dir = ssm_sysfs_kernel_firmware_memory();
 	probe->sim = p->sim;
+	probe->adopt = adopt;
+}
+
+/* System memory that is free now, in bytes. */
+static u64 ssm_free_bytes(void)
+{
+	struct sysinfo i;
+
+	si_meminfo(&i);
+	return (u64)i.freeram * i.mem_unit;
+}
+
+/*
+ * Take over what the kernel's initcall added (6.1 to 6.18 without mem=)
+ * and say so: how many, from which state, what it gave back to the
+ * system.
+ */
+static void ssm_adopt(struct ssm *s, unsigned long busy)
+{
+	unsigned long n, online;
+	s64 freed;
+	u64 free0;
+
+	if (!busy)
+		return;
+	free0 = ssm_free_bytes();
+	n = ssm_hotplug_adopt(s, &online);
+	freed = (s64)ssm_free_bytes() - (s64)free0;
+	pr_info("took over %lu of %lu standby %s the kernel had added at boot: %lu offline, %lu online; system memory freed: %lldM\n",
+		n, busy, busy == 1 ? "block" : "blocks", n - online, online,
+		freed / (s64)SZ_1M);
 }
 
 static int __init ssm_init(void)
@@ -424,6 +461,7 @@ static int __init ssm_init(void)
 		pr_err("cannot register memory group and notifier: %d\n", rc);
 		goto out_give_back;
 	}
+	ssm_adopt(s, probe.busy_blocks);
 	rc = ssm_start_mode(s);
 	if (rc)
 		goto out_hotplug;

@@ -57,6 +57,7 @@
 #include <linux/slab.h>
 #include <asm/sclp.h>
 
+#include "compat.h"
 #include "sccb.h"
 #include "sclp_sim.h"
 
@@ -77,11 +78,8 @@ module_param(add_standby, bool, 0444);
 MODULE_PARM_DESC(add_standby, "Add the standby memory at load, as the kernel does when mem= does not keep it out");
 
 #ifdef SSM_HAVE_MEM_PREPARE_ONLINE
-/* 6.8 to 6.18, on machines with EDAT-1 (every one since z10). */
-#define TWIN_ADD_FLAGS	(MHP_MEMMAP_ON_MEMORY | MHP_OFFLINE_INACCESSIBLE)
 #define TWIN_FAMILY	"6.8-6.18"
 #else
-#define TWIN_ADD_FLAGS	MHP_NONE
 #define TWIN_FAMILY	"6.1"
 #endif
 
@@ -345,7 +343,8 @@ static void twin_add_standby(void)
 		    !twin_all_standby(addr, addr + block_size))
 			continue;
 		block = addr / block_size;
-		rc = add_memory(0, addr, block_size, TWIN_ADD_FLAGS);
+		rc = add_memory(0, addr, block_size,
+				ssm_compat_kernel_standby_flags());
 		if (rc) {
 			pr_warn("memory block %lu: add_memory: %d\n", block, rc);
 			continue;
