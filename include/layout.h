@@ -148,6 +148,7 @@ int ssm_layout_init(struct ssm_layout *l, u64 rzm, u32 rnmax, u64 block_size,
 		    const struct range *pluggable);
 void ssm_layout_destroy(struct ssm_layout *l);
 int ssm_layout_set_foreign(struct ssm_layout *l, u32 rn);
+void ssm_layout_set_standby(struct ssm_layout *l, u32 rn);
 void ssm_layout_mark_stale(struct ssm_layout *l, u32 rn);
 void ssm_layout_finalize(struct ssm_layout *l);
 bool ssm_layout_next_run(const struct ssm_layout *l, u32 *rn,

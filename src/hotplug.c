@@ -45,6 +45,7 @@
 #include <linux/memory.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
+#include <linux/mmzone.h>
 #include <linux/module.h>
 #include <linux/notifier.h>
 #include <linux/printk.h>
@@ -131,6 +132,42 @@ bool ssm_hotplug_block_present(const struct ssm *s, unsigned long block)
 	return region_intersects(r.start, s->layout.block_size,
 				 IORESOURCE_SYSTEM_RAM, IORES_DESC_NONE) !=
 	       REGION_DISJOINT;
+}
+
+/* Was the block added after boot, not from the boot memory map? */
+static bool ssm_block_hot_added(const struct ssm *s, unsigned long block)
+{
+	unsigned long pfn = PHYS_PFN(ssm_block_to_phys(&s->layout, block));
+	struct mem_section *ms = __pfn_to_section(pfn);
+
+	return ms && present_section(ms) && !early_section(ms);
+}
+
+/**
+ * ssm_hotplug_unmask_standby() - standby memory the kernel added at boot
+ *				  and someone onlined since
+ * @s: the module, layout discovered, not finalised
+ *
+ * Firmware reports such increments assigned, like boot memory. But boot
+ * memory comes from the boot memory map (early sections), while the
+ * kernel's initcall adds standby memory afterwards: a block of our range
+ * the kernel presents from a hot-added section is standby memory, ours
+ * to take over online.
+ */
+void ssm_hotplug_unmask_standby(struct ssm *s)
+{
+	struct ssm_layout *l = &s->layout;
+	unsigned long block;
+	u32 rn, first, last;
+
+	for (block = l->first_block; block < ssm_last_block(l); block++) {
+		if (!ssm_hotplug_block_present(s, block) ||
+		    !ssm_block_hot_added(s, block))
+			continue;
+		ssm_layout_block_rns(l, block, &first, &last);
+		for (rn = first; rn <= last; rn++)
+			ssm_layout_set_standby(l, rn);
+	}
 }
 
 /**
@@ -531,6 +568,10 @@ unsigned long ssm_hotplug_adopt(struct ssm *s, unsigned long *nr_online)
 		n++;
 		*nr_online += online;
 	}
+	/* What a failed online of the kernel's left assigned, back now. */
+	mutex_lock(&s->lock);
+	ssm_layout_sweep(l, &ssm_client_fw_ops, &s->client);
+	mutex_unlock(&s->lock);
 	mutex_unlock(&s->config_lock);
 	return n;
 }

@@ -239,6 +239,22 @@ int ssm_layout_set_foreign(struct ssm_layout *l, u32 rn)
 }
 
 /**
+ * ssm_layout_set_standby() - an increment firmware reports assigned is
+ *			      standby memory all the same
+ * @l: layout, not yet finalised
+ * @rn: increment number
+ *
+ * Standby memory the kernel's initcall added at boot and someone onlined
+ * before we loaded is assigned now; it is ours to take over, not boot
+ * memory.
+ */
+void ssm_layout_set_standby(struct ssm_layout *l, u32 rn)
+{
+	if (rn && rn <= l->rnmax && l->incr_state[rn] == SSM_INCR_FOREIGN)
+		ssm_layout_set_incr_state(l, rn, SSM_INCR_STANDBY);
+}
+
+/**
  * ssm_layout_mark_stale() - record an increment left assigned by nobody
  * @l: layout
  * @rn: increment number, 1..rnmax, not foreign

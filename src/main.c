@@ -268,6 +268,7 @@ static int ssm_build_layout(struct ssm *s, const struct ssm_scp_info *info)
 		ssm_layout_destroy(l);
 		return rc;
 	}
+	ssm_hotplug_unmask_standby(s);
 	ssm_layout_finalize(l);
 	return 0;
 }
@@ -377,13 +378,16 @@ static void ssm_probe_kernel(const struct ssm_params *p, struct ssm_probe *probe
 	probe->adopt = adopt;
 }
 
-/* System memory that is free now, in bytes. */
-static u64 ssm_free_bytes(void)
+/*
+ * System memory that is free now, less what is online at all, in bytes:
+ * memory that comes online meanwhile changes both alike.
+ */
+static s64 ssm_free_bytes(void)
 {
 	struct sysinfo i;
 
 	si_meminfo(&i);
-	return (u64)i.freeram * i.mem_unit;
+	return ((s64)i.freeram - (s64)i.totalram) * i.mem_unit;
 }
 
 /*
@@ -394,14 +398,13 @@ static u64 ssm_free_bytes(void)
 static void ssm_adopt(struct ssm *s, unsigned long busy)
 {
 	unsigned long n, online;
-	s64 freed;
-	u64 free0;
+	s64 freed, free0;
 
 	if (!busy)
 		return;
 	free0 = ssm_free_bytes();
 	n = ssm_hotplug_adopt(s, &online);
-	freed = (s64)ssm_free_bytes() - (s64)free0;
+	freed = ssm_free_bytes() - free0;
 	pr_info("took over %lu of %lu standby %s the kernel had added at boot: %lu offline, %lu online; system memory freed: %lldM\n",
 		n, busy, busy == 1 ? "block" : "blocks", n - online, online,
 		freed / (s64)SZ_1M);
