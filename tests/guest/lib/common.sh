@@ -89,7 +89,15 @@ clean_since() {
 
 loaded() { grep -q "^$MOD " /proc/modules; }
 
-load() { modprobe "$MOD" backend=sim "$@"; }
+# modprobe answers 0 for a module already loaded, whatever the parameters:
+# a test that loads expects a fresh load with its own parameters.
+load() {
+	if loaded; then
+		echo "load: $MOD is still loaded" >&2
+		return 1
+	fi
+	modprobe "$MOD" backend=sim "$@"
+}
 unload() { modprobe -r "$MOD"; }
 
 # debugfs counter value
