@@ -181,7 +181,7 @@ for k in $KERNELS; do
 		# A stock kernel: its initcall added the standby memory.
 		guest 6.12-adopt 6.12 13-adopt -a ssm.twin=add_standby=1
 		# The kernel onlines added memory on its own.
-		guest 6.12-policy 6.12 14-policy -a memhp_default_state=online_movable
+		guest 6.12-policy 6.12 14-policy -a memhp_default_state=online
 		# A test that leaves a kernel-zone block online for good (it
 		# pins the module) ends its boot.
 		guest 6.12-kernel-faults 6.12 06-kernel-faults

@@ -1,21 +1,28 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# The kernel's hotplug policy (this boot: memhp_default_state=online_movable,
-# the auto_online_blocks a distribution or an administrator may choose): the
-# kernel onlines memory as soon as it is added. Movable, so that offlining
-# is deterministic: "online" puts the blocks in ZONE_NORMAL, where the
-# kernel's own page tables and slab land and offlining fails with -EBUSY
-# (unmovable page) as it does for any kernel-zone memory. Lazy mode then brings all
+# The kernel's hotplug policy (this boot: memhp_default_state=online, the
+# auto_online_blocks a distribution or an administrator may choose): the
+# kernel onlines memory as soon as it is added. Lazy mode then brings all
 # standby memory online at load, as the kernel's own standby support does
 # under that policy, and says so; configure mode follows it on config=1 as
 # upstream 6.19 does: chmem -c configures and the kernel onlines. Firmware,
 # our table and the kernel agree throughout, and the module stays pinned
 # while anything of it is online.
+#
+# "online" lets the kernel's zone policy choose: ZONE_NORMAL on a fresh
+# boot, where the kernel's own page tables and slab land, and offlining
+# then fails (-EBUSY, "unmovable page") more often than not, as for any
+# kernel-zone memory; ZONE_MOVABLE next to movable memory. The lazy and
+# configure rounds run with online_movable, so that they can offline and
+# unload; the last round runs with online_kernel, ZONE_NORMAL for sure:
+# whatever the offline does, everything stays consistent.
 . ./lib/common.sh
 
 AUTO=$SYSMEM/auto_online_blocks
 mark policy-start
+boot_policy=$(cat $AUTO)
+echo offline >$AUTO
 MODES=configure
 load mode=lazy 2>/dev/null && MODES="lazy configure"
 if loaded; then
@@ -27,10 +34,11 @@ if loaded; then
 	not_ok "the probe load (mode=lazy) could not be undone"
 	exit 1
 fi
-# 1 here, 9 for lazy, 15 for configure, 1 at the end
-plan $((1 + 15 + 1 + $(echo $MODES | grep -c lazy) * 9))
+# 1 here, 9 for lazy, 14 for configure, 8 for the kernel zone, 1 at the end
+plan $((1 + 14 + 8 + 1 + $(echo $MODES | grep -c lazy) * 9))
 
-expect_eq "the kernel onlines added memory on its own" "$(cat $AUTO)" online_movable
+expect_eq "booted with the kernel onlining added memory on its own" "$boot_policy" online
+echo online_movable >$AUTO
 
 if echo "$MODES" | grep -q lazy; then
 	mark policy-lazy
@@ -83,5 +91,35 @@ expect_eq "block $b configured, offline" "$(cat $FWMEM/memory$b/config):$(mem_st
 echo online_movable >$AUTO
 echo 0 >$FWMEM/memory$b/config
 check "configure: agreement" increments_consistent
-check "configure: unload" unload
+
+# The kernel zone. The block may or may not go offline again; either way
+# all agree, and the module stays pinned while it is online.
+echo online_kernel >$AUTO
+mark kernel-zone
+check "kernel zone: chmem -c -b $b" chmem -c -b $b
+expect_eq "kernel zone: block $b configured and online, in ZONE_NORMAL" \
+	"$(cat $FWMEM/memory$b/config):$(mem_state $b):$(cat $SYSMEM/memory$b/valid_zones)" "1:online:Normal"
+check "kernel zone: agreement" increments_consistent
+if ! unload 2>/dev/null && loaded; then
+	ok "kernel zone: modprobe -r refused while the block is online"
+else
+	not_ok "kernel zone: modprobe -r refused while the block is online"
+fi
+if chmem -d -b $b 2>/tmp/err; then
+	echo "# kernel zone: chmem -d -b $b: the block went offline"
+	expect_eq "kernel zone: block $b deconfigured" "$(cat $FWMEM/memory$b/config):$(mem_state $b)" "0:absent"
+else
+	echo "# kernel zone: chmem -d -b $b failed ($(cat /tmp/err)): unmovable pages"
+	expect_eq "kernel zone: block $b still configured, online, assigned" \
+		"$(cat $FWMEM/memory$b/config):$(mem_state $b):$(block_incr_states $b)" "1:online:assigned assigned"
+fi
+check "kernel zone: agreement after the offline" increments_consistent
+if [ "$(mem_state $b)" = online ]; then
+	echo "# the block stays online: the module stays loaded to the end of the boot"
+	check "kernel zone: still loaded, pinned" loaded
+	expect_log kernel-zone "memory block $b .*: online" "kernel zone: dmesg has the online"
+else
+	check "kernel zone: unload" unload
+	check "kernel zone: nothing left" nothing_left "$b"
+fi
 check "kernel log clean" clean_since policy-start
