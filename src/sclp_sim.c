@@ -33,7 +33,9 @@
  * addressing exception on real hardware, is reported as "written while
  * unassigned". Unassigned memory the kernel never mapped keeps what QEMU
  * gave it (zeroes) or the canary: the host's observer checks that from
- * outside the guest (scripts/observer.py).
+ * outside the guest (scripts/observer.py). canaries=0 (make bench: the
+ * module's cost without the simulation's) skips all of this; increments
+ * unassigned meanwhile count as unverified when it is back on.
  *
  * Faults are injected per operation and per side (the module's requests,
  * or those of the kernel's notifier's test double): an error response
@@ -118,6 +120,11 @@ static const struct kernel_param_ops keep_machine_ops = {
 module_param_cb(keep_machine, &keep_machine_ops, &keep_machine, 0644);
 MODULE_PARM_DESC(keep_machine,
 		 "Keep the simulated machine when its last user goes, until set to 0 (tests look at firmware after an unload)");
+
+static bool canaries = true;
+module_param(canaries, bool, 0644);
+MODULE_PARM_DESC(canaries,
+		 "Fill unassigned memory with a canary and check it at the next assign (default 1; 0 for timing without the simulation's scans)");
 
 static ushort unassign_standby_response = SSM_RESP_DONE_ALT;
 module_param(unassign_standby_response, ushort, 0644);
@@ -228,6 +235,12 @@ static bool sim_rn_mapped(struct ssm_sim *sim, u32 rn)
 	return true;
 }
 
+/* Canary work: only over RAM, and only while canaries=1. */
+static bool sim_canaries(struct ssm_sim *sim)
+{
+	return sim->cfg.use_ram && READ_ONCE(canaries);
+}
+
 /*
  * A page at a time, with room for the scheduler in between. Under TCG,
  * memset() fills 256 MiB in 0.06 s and a word loop reads it in 0.18 s;
@@ -253,7 +266,7 @@ static void sim_write_canary(struct ssm_sim *sim, u32 rn)
 {
 	u64 phys = sim_rn_phys(sim, rn), end = phys + sim->cfg.rzm;
 
-	if (!sim->cfg.use_ram || test_bit(rn, sim->canary) ||
+	if (!sim_canaries(sim) || test_bit(rn, sim->canary) ||
 	    !sim_rn_mapped(sim, rn))
 		return;
 	for (; phys < end; phys += PAGE_SIZE) {
@@ -274,7 +287,7 @@ static bool sim_check_canary(struct ssm_sim *sim, u32 rn)
 	u64 first_bad = 0;
 	unsigned long bad = 0;
 
-	if (!sim->cfg.use_ram)
+	if (!sim_canaries(sim))
 		return true;
 	if (!test_bit(rn, sim->canary)) {
 		/* mapped, yet never marked: a window nobody watched */
@@ -308,7 +321,7 @@ static void sim_checkpoint(struct ssm_sim *sim, bool verify)
 	u32 rn;
 
 	lockdep_assert_held(&sim->lock);
-	if (!sim->cfg.use_ram)
+	if (!sim_canaries(sim))
 		return;
 	for (rn = sim->boot_rns + 1; rn <= sim->rnmax; rn++) {
 		if (test_bit(rn, sim->assigned))
