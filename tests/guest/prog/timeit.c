@@ -3,8 +3,11 @@
  * timeit: wall time of one sysfs write or one command, in nanoseconds
  * (CLOCK_MONOTONIC), for make bench.
  *
- *   timeit write <file> <value>   prints "<ns> <errno>"
+ *   timeit write <file> <value>   prints "<ns> <errno> <start>"
  *   timeit run <command> [args]   prints "<ns> <exit status>"
+ *
+ * <start> is the CLOCK_MONOTONIC time of the write's start, in ns: the
+ * kernel's ktime_get_ns() reads the same clock.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,7 +40,7 @@ int main(int argc, char **argv)
 		t0 = now_ns();
 		if (write(fd, argv[3], strlen(argv[3])) < 0)
 			rc = errno;
-		printf("%lld %d\n", now_ns() - t0, rc);
+		printf("%lld %d %lld\n", now_ns() - t0, rc, t0);
 		close(fd);
 		return rc ? 1 : 0;
 	}
