@@ -53,10 +53,9 @@ modprobe ssm_bench_baseline || { echo "not ok - ssm_bench_baseline loads"; exit 
 # 6.8 to 6.18 add standby memory with the memmap on it, inaccessible
 # while offline.
 UPSTREAM=""
-case " $(cat $CTL) " in
-*" memmap_on_memory "*" offline_inaccessible "*)
-	UPSTREAM=memmap_on_memory,offline_inaccessible ;;
-esac
+have_flag() { case " $(cat $CTL) " in *" $1 "*) return 0 ;; esac; return 1; }
+have_flag memmap_on_memory && have_flag offline_inaccessible &&
+	UPSTREAM=memmap_on_memory,offline_inaccessible
 # flags of a baseline method
 flags_of() { case $1 in baseline) echo none ;; upstream) echo $UPSTREAM ;; esac; }
 base_add() { tw $CTL "add $(($START + $2 * BS)) $(($3 * BS)) $(flags_of $1)"; }
@@ -80,8 +79,8 @@ echo "# bench part=$PART: $NB standby blocks of $BMIB MiB from block $FIRST; met
 ours_load() {
 	case $1 in *-nocanary) canaries 0 ;; *) canaries 1 ;; esac || return 1
 	case $1 in
-	lazy*) load mode=lazy "$2" ;;
-	configure*) load mode=configure "$2" ;;
+	lazy*) load mode=lazy ${2:+"$2"} ;;
+	configure*) load mode=configure ${2:+"$2"} ;;
 	esac
 }
 
@@ -171,10 +170,10 @@ cycles() {
 }
 
 # --- scale: every block -------------------------------------------------
+EVENTS=/sys/kernel/debug/ssm_bench_baseline/events
 TRACED="s390_standby_mem/ssm_notify s390_standby_mem/ssm_firmware migrate/mm_migrate_pages"
 trace_on() {
 	echo 0 >$TRACE/tracing_on
-	echo mono >$TRACE/trace_clock
 	echo 8192 >$TRACE/buffer_size_kb
 	for e in $TRACED; do
 		[ -e $TRACE/events/$e/enable ] && echo 1 >$TRACE/events/$e/enable
@@ -189,58 +188,79 @@ trace_off() {
 	done
 }
 
-# The offline pass's trace, per block (marker "bench-offline <block>"
-# before each write): time in our notifier and in firmware requests (part
-# of the notifier's), pages migrated, and the kernel's phases as our
-# notifier's events show them: write to going-offline (isolation),
-# going-offline to offline (migration, freeing), offline to the start of
-# our finish-offline (zone and memmap teardown).
-trace_rows() {
-	tr -d '\r' <$TRACE/trace | awk -v m="$1" -v p="$2" '
+# Where the offline pass's time went, per block, as csv rows. Inputs: the
+# writes ("<block> <start ns> <ns>", /tmp/offline-writes), the kernel's
+# memory events as ssm_bench_baseline's first notifier saw them
+# (CLOCK_MONOTONIC, like the writes), and the trace, whose lines follow
+# a marker "bench-offline <block>" per write: our notifier's time
+# (ssm_notify) and firmware's within it (ssm_firmware: the unassign, with
+# the simulation's canary fill), pages migrated (mm_migrate_pages).
+# Phases: isolate = write start to going-offline; free = going-offline to
+# offline (migration, freeing the range); teardown = offline to
+# finish-offline (zone, memmap; 6.8 to 6.18); after = the last event to
+# the end of the write (the finish-offline notifiers: our unassign).
+offline_rows() {
+	cat $EVENTS >/tmp/offline-events
+	tr -d '\r' <$TRACE/trace >/tmp/offline-trace
+	awk -v m="$1" -v p="$2" -v bs=$BS '
 	function field(name,    i) {
 		for (i = 1; i <= NF; i++)
 			if (index($i, name "=") == 1)
 				return substr($i, length(name) + 2)
 		return ""
 	}
-	function ts(    i) {
-		for (i = 1; i <= NF; i++)
-			if ($i ~ /^[0-9]+\.[0-9]+:$/)
-				return substr($i, 1, length($i) - 1) * 1e9
-		return 0
-	}
-	/tracing_mark_write: bench-offline / { b = $NF; n++; t0[b] = ts(); order[n] = b; next }
-	b == "" { next }
-	/ ssm_notify: / {
-		notify[b] += field("ns")
-		ev = field("event")
-		if (ev == "going-offline") tgo[b] = ts()
-		else if (ev == "offline") toff[b] = ts()
-		else if (ev == "finish-offline") { tfin[b] = ts(); nfin[b] = field("ns") }
+	FILENAME == "/tmp/offline-writes" { n++; order[n] = $1; t0[$1] = $2; dur[$1] = $3; next }
+	FILENAME == "/tmp/offline-events" {
+		blk = int($3 * 4096 / bs)
+		if ($2 == "going-offline") tgo[blk] = $1
+		else if ($2 == "offline") toff[blk] = $1
+		else if ($2 == "finish-offline") tfin[blk] = $1
 		next
 	}
+	/tracing_mark_write: bench-offline / { b = $NF; next }
+	b == "" { next }
+	/ ssm_notify: / { ours = 1; notify[b] += field("ns"); next }
 	/ ssm_firmware: / { fw[b] += field("ns"); next }
 	/ mm_migrate_pages: / { mig[b] += field("succeeded"); next }
 	END {
 		for (i = 1; i <= n; i++) {
 			b = order[i]
 			r1 = r1 " " notify[b] + 0; r2 = r2 " " fw[b] + 0; r3 = r3 " " mig[b] + 0
-			if (tgo[b] && toff[b]) {
-				r4 = r4 " " int(tgo[b] - t0[b])
-				r5 = r5 " " int(toff[b] - tgo[b])
-				if (tfin[b]) r6 = r6 " " int(tfin[b] - toff[b] - nfin[b])
-			}
+			t1 += notify[b]; t2 += fw[b]
+			if (!tgo[b] || !toff[b]) continue
+			last = tfin[b] ? tfin[b] : toff[b]
+			r4 = r4 " " tgo[b] - t0[b]; t4 += tgo[b] - t0[b]
+			r5 = r5 " " toff[b] - tgo[b]; t5 += toff[b] - tgo[b]
+			r7 = r7 " " t0[b] + dur[b] - last; t7 += t0[b] + dur[b] - last
+			if (!tfin[b]) continue
+			r6 = r6 " " tfin[b] - toff[b]; t6 += tfin[b] - toff[b]
+			# teardown against the blocks left online (descending)
+			x = n - i; y = tfin[b] - toff[b]
+			k++; sx += x; sy += y; sxx += x * x; sxy += x * y
 		}
-		printf "csv scale_offline_notifier_ns %s %s ns%s\n", m, p, r1
-		printf "csv scale_offline_firmware_ns %s %s ns%s\n", m, p, r2
+		if (k > 2 && k * sxx - sx * sx > 0)
+			printf "csv scale_offline_teardown_slope_ns %s %s ns %.0f\n", m, p,
+				(k * sxy - sx * sy) / (k * sxx - sx * sx)
+		if (ours) {
+			printf "csv scale_offline_notifier_ns %s %s ns%s\n", m, p, r1
+			printf "csv scale_offline_firmware_ns %s %s ns%s\n", m, p, r2
+			printf "csv scale_offline_notifier_total_ns %s %s ns %.0f\n", m, p, t1
+			printf "csv scale_offline_firmware_total_ns %s %s ns %.0f\n", m, p, t2
+		}
 		printf "csv scale_offline_migrated_pages %s %s pages%s\n", m, p, r3
 		if (r4 != "") {
 			printf "csv scale_offline_isolate_ns %s %s ns%s\n", m, p, r4
 			printf "csv scale_offline_free_ns %s %s ns%s\n", m, p, r5
+			printf "csv scale_offline_after_ns %s %s ns%s\n", m, p, r7
+			printf "csv scale_offline_isolate_total_ns %s %s ns %.0f\n", m, p, t4
+			printf "csv scale_offline_free_total_ns %s %s ns %.0f\n", m, p, t5
+			printf "csv scale_offline_after_total_ns %s %s ns %.0f\n", m, p, t7
 		}
-		if (r6 != "")
+		if (r6 != "") {
 			printf "csv scale_offline_teardown_ns %s %s ns%s\n", m, p, r6
-	}'
+			printf "csv scale_offline_teardown_total_ns %s %s ns %.0f\n", m, p, t6
+		}
+	}' /tmp/offline-writes /tmp/offline-events /tmp/offline-trace
 }
 
 # scale <method> <blocks>: add (lazy: load), online every block in
@@ -273,14 +293,17 @@ scale() {
 	for b in $(seq $FIRST $last); do
 		on="$on $(tw $SYSMEM/memory$b/state online_movable)"
 	done
+	: >/tmp/offline-writes
+	echo clear >$EVENTS
 	trace_on
 	for b in $(seq $last -1 $FIRST); do
 		echo "bench-offline $b" >$TRACE/trace_marker
-		off="$off $(tw $SYSMEM/memory$b/state offline)"
+		set -- $(timeit write $SYSMEM/memory$b/state offline)
+		[ "$2" = 0 ] && off="$off $1" && echo "$b $3 $1" >>/tmp/offline-writes
 	done
 	trace_off
 	s1=$(sim_counter canary_written 2>/dev/null)
-	trace_rows $method $n
+	offline_rows $method $n
 	case $method in
 	lazy*) ul=$(tr_ /usr/sbin/modprobe -r $MOD) ;;
 	configure*)
@@ -304,9 +327,16 @@ scale() {
 	[ -n "$rem" ] && csv scale_remove_ns $method $n ns $rem
 	for v in add on off rem; do
 		eval "vals=\$$v"
-		[ -n "$vals" ] && csv scale_${v}_total_ns $method $n ns $(echo $vals | tr ' ' '\n' | awk '{ s += $1 } END { print s }')
+		[ -n "$vals" ] && csv scale_${v}_total_ns $method $n ns $(echo $vals | tr ' ' '\n' | awk '{ s += $1 } END { printf "%.0f", s }')
 	done
 	[ -n "$s0" ] && [ -n "$s1" ] && csv scale_offline_canaries_written $method $n count $((s1 - s0))
+	# online time against the blocks online before it (ascending)
+	echo $on | tr ' ' '\n' | awk -v m=$method -v p=$n '
+		{ x = NR - 1; k++; sx += x; sy += $1; sxx += x * x; sxy += x * $1 }
+		END { if (k > 2 && k * sxx - sx * sx > 0)
+			printf "csv scale_online_slope_ns %s %s ns %.0f\n", m, p,
+				(k * sxy - sx * sy) / (k * sxx - sx * sx) }'
+
 	want=$((2 * n))
 	case $method in lazy*) want=$((want + 2)) ;; *) want=$((want + 2 * n)) ;; esac
 	if [ "$(words $ld $ul $add $on $off $rem)" = $want ]; then
@@ -317,9 +347,18 @@ scale() {
 }
 
 if [ "$PART" = scale ]; then
+	# configure's canaries cost nothing (the main part shows it): its
+	# module cost alone here
+	METHODS=$(echo $METHODS | sed 's/configure //')
 	SIZES="4 $NB"
 	[ "$NB" -le 4 ] && SIZES=$NB
-	plan $(($(words $SIZES) * NM))
+	plan $((1 + $(words $SIZES) * $(words $METHODS)))
+	# QEMU backs guest RAM at its first touch, which costs more than the
+	# writes themselves: touch all of it once (the canaries of a lazy
+	# load), so that no method pays for the one before.
+	set -- $(timeit run /usr/sbin/modprobe $MOD backend=sim mode=lazy)
+	unload
+	expect_eq "warm-up: all standby memory touched once (${1} ns)" "$2" 0
 	for n in $SIZES; do
 		for m in $METHODS; do
 			scale $m $n

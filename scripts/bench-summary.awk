@@ -1,0 +1,191 @@
+#!/usr/bin/awk -f
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: the summary of one kernel's bench/results/<kernel>.csv
+# (metric,method,param,unit,median,min,max,n), as README quotes it.
+# Usage: scripts/bench-summary.awk bench/results/6.12.csv
+
+BEGIN { FS = "," }
+NR > 1 {
+	k = $1 SUBSEP $2 SUBSEP $3
+	med[k] = $5; lo[k] = $6; hi[k] = $7; cnt[k] = $8
+	if ($1 == "memfree_drop" && $3 + 0 > maxp[$2] + 0) maxp[$2] = $3
+	if ($1 == "online_ns" && $2 == "baseline") bp = $3
+	if ($1 ~ /^scale_/) { sizes[$3] = 1; smethods[$2] = 1 }
+}
+
+function has(metric, method, param) { return (metric SUBSEP method SUBSEP param) in med }
+function m(metric, method, param) { return med[metric SUBSEP method SUBSEP param] }
+function ms(metric, method, param) {
+	return has(metric, method, param) ? sprintf("%9.1f", m(metric, method, param) / 1e6) : sprintf("%9s", "-")
+}
+function range_ms(metric, method, param,    k) {
+	k = metric SUBSEP method SUBSEP param
+	if (!(k in med)) return sprintf("%-24s", "-")
+	return sprintf("%-24s", sprintf("%.0f [%.0f-%.0f]", med[k] / 1e6, lo[k] / 1e6, hi[k] / 1e6))
+}
+function ratio(a, b) { return (b > 0 && a != "") ? sprintf("%.2f", a / b) : "-" }
+
+END {
+	print ""
+	print "System memory per GiB of standby memory (MemFree drop, median [min-max] of 5):"
+	printf "  %-20s %-26s %11s %7s %s\n", "method", "MiB per GiB", "PageTables", "Slab",
+		"without the page tables (EDAT-1)"
+	n = split("lazy configure-memmap1 configure-memmap0 baseline upstream", mm, " ")
+	for (i = 1; i <= n; i++) {
+		x = mm[i]; p = maxp[x]
+		if (!p) continue
+		f = 1024 / p; k = "memfree_drop" SUBSEP x SUBSEP p
+		pt = m("pagetables_delta", x, p)
+		printf "  %-20s %-26s %8d kB %+4d kB %.2f MiB per GiB\n", x,
+			sprintf("%.2f [%.2f-%.2f]", med[k] * f / 1024, lo[k] * f / 1024, hi[k] * f / 1024),
+			pt * f, m("slab_delta", x, p) * f, (med[k] - pt) * f / 1024
+	}
+	print "  PageTables is TCG-only: QEMU's TCG has no EDAT-1, so the identity mapping and"
+	print "  the vmemmap are mapped with 4 KiB pages, one 4 KiB page table per MiB:"
+	print "  1024 (identity) + 16 (16 MiB of vmemmap) = 4160 kB per GiB. With EDAT-1 both"
+	print "  are 1 MiB segments (arch/s390/mm/vmem.c modify_pmd_table()): no page tables."
+
+	print ""
+	printf "Time per %d MiB block, main boot (ms, median of 5):\n", bp
+	printf "  %-20s %9s %9s %9s %9s\n", "method", "add", "online", "offline", "remove"
+	n = split("lazy lazy-nocanary configure configure-nocanary baseline upstream", tm, " ")
+	for (i = 1; i <= n; i++) {
+		x = tm[i]
+		if (!has("online_ns", x, bp)) continue
+		printf "  %-20s %s %s %s %s\n", x, ms("add_ns", x, bp), ms("online_ns", x, bp),
+			ms("offline_ns", x, bp), ms("remove_ns", x, bp)
+	}
+	printf "  the simulated firmware's canaries (on minus off): lazy online %+.1f, offline %+.1f; configure add %+.1f, online %+.1f, offline %+.1f, remove %+.1f\n",
+		(m("online_ns", "lazy", bp) - m("online_ns", "lazy-nocanary", bp)) / 1e6,
+		(m("offline_ns", "lazy", bp) - m("offline_ns", "lazy-nocanary", bp)) / 1e6,
+		(m("add_ns", "configure", bp) - m("add_ns", "configure-nocanary", bp)) / 1e6,
+		(m("online_ns", "configure", bp) - m("online_ns", "configure-nocanary", bp)) / 1e6,
+		(m("offline_ns", "configure", bp) - m("offline_ns", "configure-nocanary", bp)) / 1e6,
+		(m("remove_ns", "configure", bp) - m("remove_ns", "configure-nocanary", bp)) / 1e6
+	nb = split("baseline upstream", bl, " ")
+	for (j = 1; j <= nb; j++) {
+		b = bl[j]
+		if (!has("online_ns", b, bp)) continue
+		bo = m("online_ns", b, bp); ba = m("add_ns", b, bp)
+		printf "  ours without canaries / %s: online lazy %s, configure %s; add+online configure %s; offline lazy %s, configure %s\n",
+			b, ratio(m("online_ns", "lazy-nocanary", bp), bo),
+			ratio(m("online_ns", "configure-nocanary", bp), bo),
+			ratio(m("add_ns", "configure-nocanary", bp) + m("online_ns", "configure-nocanary", bp), ba + bo),
+			ratio(m("offline_ns", "lazy-nocanary", bp), m("offline_ns", b, bp)),
+			ratio(m("offline_ns", "configure-nocanary", bp), m("offline_ns", b, bp))
+	}
+
+	ns = 0
+	for (s in sizes) sz[++ns] = s + 0
+	for (i = 2; i <= ns; i++) {	# sort the block counts
+		x = sz[i]
+		for (j = i - 1; j >= 1 && sz[j] > x; j--) sz[j + 1] = sz[j]
+		sz[j + 1] = x
+	}
+	if (ns) {
+		print ""
+		print "Scale boot: every block added, onlined (ascending), offlined (descending), removed;"
+		print "per block, ms, median [min-max] over the blocks (lazy: add = load / blocks, remove = unload / blocks):"
+		printf "  %-20s %6s %10s %-24s %-24s %10s %9s\n", "method", "blocks", "add", "online",
+			"offline", "remove", "offline s"
+		n = split("lazy lazy-nocanary configure configure-nocanary baseline upstream", tm, " ")
+		for (i = 1; i <= n; i++) {
+			x = tm[i]
+			if (!(x in smethods)) continue
+			for (j = 1; j <= ns; j++) {
+				p = sz[j]
+				if (!has("scale_online_ns", x, p)) continue
+				add = has("scale_load_ns", x, p) ? m("scale_load_ns", x, p) / p : m("scale_add_ns", x, p)
+				rem = has("scale_unload_ns", x, p) ? m("scale_unload_ns", x, p) / p : m("scale_remove_ns", x, p)
+				printf "  %-20s %6d %10.1f %-24s %-24s %10.1f %9.1f\n", x, p, add / 1e6,
+					range_ms("scale_online_ns", x, p), range_ms("scale_offline_ns", x, p),
+					rem / 1e6, m("scale_off_total_ns", x, p) / 1e9
+			}
+		}
+		print ""
+		print "The whole pass, seconds (lazy: add = the load, remove = the unload):"
+		printf "  %-20s %6s %9s %9s %9s %9s\n", "method", "blocks", "add", "online", "offline", "remove"
+		for (i = 1; i <= n; i++) {
+			x = tm[i]
+			if (!(x in smethods)) continue
+			for (j = 1; j <= ns; j++) {
+				p = sz[j]
+				if (!has("scale_online_ns", x, p)) continue
+				add = has("scale_load_ns", x, p) ? m("scale_load_ns", x, p) : m("scale_add_total_ns", x, p)
+				rem = has("scale_unload_ns", x, p) ? m("scale_unload_ns", x, p) : m("scale_rem_total_ns", x, p)
+				printf "  %-20s %6d %9.1f %9.1f %9.1f %9.1f\n", x, p, add / 1e9,
+					m("scale_on_total_ns", x, p) / 1e9, m("scale_off_total_ns", x, p) / 1e9, rem / 1e9
+			}
+		}
+		print ""
+		print "Where an offline's time goes, per block (ms, median over the blocks):"
+		printf "  %-20s %6s %9s %9s %9s %9s %9s %9s %9s %9s\n", "method", "blocks", "offline", "notifier",
+			"firmware", "isolate", "free", "teardown", "after", "migrated"
+		for (i = 1; i <= n; i++) {
+			x = tm[i]
+			if (!(x in smethods)) continue
+			for (j = 1; j <= ns; j++) {
+				p = sz[j]
+				if (!has("scale_offline_ns", x, p)) continue
+				printf "  %-20s %6d %s %s %s %s %s %s %s %9s\n", x, p, ms("scale_offline_ns", x, p),
+					ms("scale_offline_notifier_ns", x, p), ms("scale_offline_firmware_ns", x, p),
+					ms("scale_offline_isolate_ns", x, p), ms("scale_offline_free_ns", x, p),
+					ms("scale_offline_teardown_ns", x, p), ms("scale_offline_after_ns", x, p),
+					has("scale_offline_migrated_pages", x, p) ? m("scale_offline_migrated_pages", x, p) : "-"
+			}
+		}
+		print ""
+		print "Growth with the blocks in the zone (ms per block, least squares over the pass):"
+		print "online against the blocks online before it, offline's teardown against those left:"
+		printf "  %-20s %6s %9s %9s\n", "method", "blocks", "online", "teardown"
+		for (i = 1; i <= n; i++) {
+			x = tm[i]
+			if (!(x in smethods)) continue
+			for (j = 1; j <= ns; j++) {
+				p = sz[j]
+				if (!has("scale_online_slope_ns", x, p)) continue
+				printf "  %-20s %6d %s %s\n", x, p, ms("scale_online_slope_ns", x, p),
+					ms("scale_offline_teardown_slope_ns", x, p)
+			}
+		}
+		p = sz[ns]
+		print ""
+		printf "The offline pass of %d blocks, seconds:\n", p
+		printf "  %-20s %9s %9s %9s %9s %9s %9s %9s\n", "method", "offline", "notifier", "firmware",
+			"isolate", "free", "teardown", "after"
+		for (i = 1; i <= n; i++) {
+			x = tm[i]
+			if (!has("scale_off_total_ns", x, p)) continue
+			printf "  %-20s %9.1f %9s %9s %9.1f %9.1f %9.1f %9.1f\n", x, m("scale_off_total_ns", x, p) / 1e9,
+				has("scale_offline_notifier_total_ns", x, p) ? sprintf("%.1f", m("scale_offline_notifier_total_ns", x, p) / 1e9) : "-",
+				has("scale_offline_firmware_total_ns", x, p) ? sprintf("%.1f", m("scale_offline_firmware_total_ns", x, p) / 1e9) : "-",
+				m("scale_offline_isolate_total_ns", x, p) / 1e9, m("scale_offline_free_total_ns", x, p) / 1e9,
+				m("scale_offline_teardown_total_ns", x, p) / 1e9, m("scale_offline_after_total_ns", x, p) / 1e9
+		}
+		print ""
+		print "  offline: the state write, timed from user space. notifier: our notifier's events"
+		print "  (ssm_notify), of which firmware: its unassign, the simulation's canary fill included"
+		print "  (ssm_firmware). The kernel's phases, from the first memory notifier"
+		print "  (ssm_bench_baseline) on the write's clock: isolate = write start to going-offline;"
+		print "  free = going-offline to offline (migration, freeing the range); teardown = offline"
+		print "  to finish-offline (zone and memmap); after = the last event to the write's end"
+		print "  (the finish-offline notifiers: our unassign). migrated: pages (mm_migrate_pages)."
+	}
+
+	print ""
+	print "Increments (canaries off): increment_size=256M against 1M (1024 over the standby GiB)"
+	for (kk in med) {
+		split(kk, a, SUBSEP)
+		if (a[1] == "load_ns" && a[2] == "lazy-1M") lp = a[3]
+		if (a[1] == "online_ns" && a[2] == "lazy-1M") op = a[3]
+	}
+	l256 = m("load_ns", "lazy-256M", lp); l1 = m("load_ns", "lazy-1M", lp)
+	o256 = m("online_ns", "lazy-256M", op); o1 = m("online_ns", "lazy-1M", op)
+	f256 = m("offline_ns", "lazy-256M", op); f1 = m("offline_ns", "lazy-1M", op)
+	printf "  load %.1f ms vs %.1f ms (ratio %s); online %.1f vs %.1f ms (%s); offline %.1f vs %.1f ms (%s)\n",
+		l256 / 1e6, l1 / 1e6, ratio(l1, l256), o256 / 1e6, o1 / 1e6, ratio(o1, o256),
+		f256 / 1e6, f1 / 1e6, ratio(f1, f256)
+	s = m("layout_ns_per_op", "model", 64); b = m("layout_ns_per_op", "model", 65535)
+	printf "  increment model, ns per block operation: rnmax 64: %s, rnmax 65535: %s (ratio %s)\n", s, b, ratio(b, s)
+}
