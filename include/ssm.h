@@ -9,6 +9,7 @@
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 
 #include "layout.h"
 #include "sclp_client.h"
@@ -58,6 +59,14 @@ struct ssm {
 	struct dentry *debugfs;
 
 	unsigned long vetoes;		/* onlines refused by the notifier */
+
+	/*
+	 * @events counts the notifier's events on our blocks (under @lock);
+	 * @settled is woken after each: the unload waits there for an online
+	 * or offline in progress.
+	 */
+	unsigned long events;
+	wait_queue_head_t settled;
 
 	/*
 	 * Blocks the kernel's initcall had added, taken over at load

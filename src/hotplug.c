@@ -672,7 +672,9 @@ static int ssm_mem_notifier(struct notifier_block *nb, unsigned long action,
 	ssm_pin(had, ssm_state_pinned(new));
 	if (rc)
 		s->vetoes++;
+	WRITE_ONCE(s->events, s->events + 1);
 	mutex_unlock(&s->lock);
+	wake_up_all(&s->settled);
 
 	trace_ssm_notify(block, ssm_block_to_phys(l, block), l->block_size, ev,
 			 new, rc, ktime_get_ns() - t0);
@@ -727,6 +729,30 @@ out_free:
 	return rc;
 }
 
+/*
+ * Unload: the state of a block once no online or offline of it is in
+ * progress. Beside the kernel's notifier an online may start while we
+ * unload (ssm_mem_notifier() lets it go on); it must not be skipped
+ * half-way, or the block stays added after we are gone. Caller holds
+ * s->lock, dropped while waiting for the notifier's next event.
+ */
+static enum ssm_block_state ssm_block_settle(struct ssm *s,
+					     unsigned long block)
+{
+	enum ssm_block_state state = ssm_block_state(&s->layout, block);
+	unsigned long seen;
+
+	while (state == SSM_BLOCK_ONLINING || state == SSM_BLOCK_OFFLINING) {
+		seen = s->events;
+		mutex_unlock(&s->lock);
+		wait_event_timeout(s->settled, READ_ONCE(s->events) != seen,
+				   HZ);
+		mutex_lock(&s->lock);
+		state = ssm_block_state(&s->layout, block);
+	}
+	return state;
+}
+
 /* Unload: remove every block we added and give all increments back. */
 static void ssm_hotplug_remove_all(struct ssm *s)
 {
@@ -738,7 +764,7 @@ static void ssm_hotplug_remove_all(struct ssm *s)
 	mutex_lock(&s->lock);
 	l->closing = true;	/* the notifier refuses to online from now */
 	for (block = l->first_block; block < ssm_last_block(l); block++) {
-		state = ssm_block_state(l, block);
+		state = ssm_block_settle(s, block);
 		/*
 		 * Online blocks pin the module: only a failed load finds one
 		 * here, or an online that raced with the start of unload. One

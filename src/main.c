@@ -425,6 +425,7 @@ static int __init ssm_init(void)
 		return rc;
 	mutex_init(&s->lock);
 	mutex_init(&s->config_lock);
+	init_waitqueue_head(&s->settled);
 	s->mode = p.mode;
 	ssm_probe_kernel(&p, &probe);
 	rc = ssm_refuse(s, ssm_layout_situation(&probe), &probe);
