@@ -6,24 +6,32 @@ increment) does not rest on the code under test alone.
 
 A guest test prints
 
-    # ssm-observe <tag> <start>:<size>:<canary> ...
+    # ssm-observe <tag> <start>:<size>:<mark> ...
 
 (hex start and size of every unassigned increment of the simulated
-firmware; canary 1 when the simulation marked it) and waits for one line
-on its console. This observer, started by scripts/run-guest.sh beside
+firmware, and what the simulation knows of its content) and waits for one
+line on its console. This observer, started by scripts/run-guest.sh beside
 QEMU, follows the console log; for each request it stops the guest
 (QMP "stop"), has QEMU save those ranges of guest RAM to files
 ("pmemsave"), lets the guest go on ("cont") and answers on the console:
 
-    ssm-observed <tag> ok <n> <canaried> <untouched>
+    ssm-observed <tag> ok <n> <canary> <unchanged> <first seen>
     ssm-observed <tag> bad <first bad address> <what>
 
-An increment the simulation marked must hold the canary byte 0x5a in
-every byte; one it never marked (never mapped while unassigned) must be
-either all canary or all as QEMU gave it (zero), page by page.
+<mark> 1: the simulation filled the increment with the canary byte 0x5a
+while the kernel mapped it; every byte must hold it.
+
+Otherwise <mark> names the increment's unassignment (the simulated
+machine's random id and a sequence number): it was unassigned while the
+kernel had it unmapped (removed first, as configure mode does), or at the
+machine's start, so its content is whatever was there. The observer keeps
+a digest of it; seen again under the same mark, it must be unchanged:
+nobody wrote to it in between. The first sight proves nothing and is
+counted apart.
 
 Usage: observer.py <console log> <qmp socket> <console input fifo> <dir>
 """
+import hashlib
 import json
 import os
 import socket
@@ -31,7 +39,6 @@ import sys
 import time
 
 PAGE = 4096
-ZERO = bytes(PAGE)
 CANARY = b"\x5a" * PAGE
 
 
@@ -65,19 +72,30 @@ class Qmp:
             # asynchronous events (STOP, RESUME) are skipped
 
 
-def check(path, size, canaried):
-    """(verdict, detail) for one saved increment."""
+def canaried(path, size):
+    """(verdict, detail): every byte of the saved increment is the canary."""
     with open(path, "rb") as f:
         off = 0
         while off < size:
             page = f.read(PAGE)
             if len(page) < PAGE:
                 return False, f"short dump at +0x{off:x}"
-            if page != CANARY and (canaried or page != ZERO):
-                return False, f"+0x{off:x} holds neither the canary" + \
-                    ("" if canaried else " nor zero")
+            if page != CANARY:
+                return False, f"+0x{off:x} does not hold the canary"
             off += PAGE
     return True, ""
+
+
+def digest(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+# (start, size, mark) -> digest of the content at its first sight
+SEEN = {}
 
 
 def observe(qmp, tag, ranges, workdir):
@@ -85,22 +103,36 @@ def observe(qmp, tag, ranges, workdir):
     try:
         dumps = []
         for i, r in enumerate(ranges):
-            start, size, canary = r.split(":")
+            start, size, mark = r.split(":")
             start, size = int(start, 16), int(size, 16)
             path = os.path.join(workdir, f"observe-{i}.bin")
             qmp.cmd("pmemsave", val=start, size=size, filename=path)
-            dumps.append((path, start, size, canary == "1"))
+            dumps.append((path, start, size, mark))
     finally:
         qmp.cmd("cont")
-    marked = untouched = 0
-    for path, start, size, canaried in dumps:
-        good, detail = check(path, size, canaried)
+    marked = unchanged = first = 0
+    bad = None
+    for path, start, size, mark in dumps:
+        if mark == "1":
+            good, detail = canaried(path, size)
+            marked += 1
+        else:
+            key = (start, size, mark)
+            d = digest(path)
+            good, detail = True, ""
+            if key not in SEEN:
+                SEEN[key] = d
+                first += 1
+            elif SEEN[key] != d:
+                good, detail = False, f"changed since it was seen unassigned under {mark}"
+            else:
+                unchanged += 1
         os.unlink(path)
-        if not good:
-            return f"ssm-observed {tag} bad 0x{start:x} {detail}"
-        marked += canaried
-        untouched += not canaried
-    return f"ssm-observed {tag} ok {len(ranges)} {marked} {untouched}"
+        if not good and bad is None:
+            bad = f"ssm-observed {tag} bad 0x{start:x} {detail}"
+    if bad:
+        return bad
+    return f"ssm-observed {tag} ok {len(ranges)} {marked} {unchanged} {first}"
 
 
 def main():

@@ -31,9 +31,12 @@
  * of it, and every byte is checked at its next assign, at a checkpoint
  * and when the machine goes away: a write to an unassigned increment, an
  * addressing exception on real hardware, is reported as "written while
- * unassigned". Unassigned memory the kernel never mapped keeps what QEMU
- * gave it (zeroes) or the canary: the host's observer checks that from
- * outside the guest (scripts/observer.py). canaries=0 (make bench: the
+ * unassigned". Memory unassigned while the kernel had it unmapped (a block
+ * removed first, as configure mode does) cannot be filled: it keeps what
+ * was there, and each unassignment gets a name (machine id, sequence
+ * number) under which the host's observer, outside the guest, checks
+ * that nothing changed it (scripts/observer.py); canaried memory it
+ * checks for the canary. canaries=0 (make bench: the
  * module's cost without the simulation's) skips all of this; increments
  * unassigned meanwhile count as unverified when it is back on.
  *
@@ -56,6 +59,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/printk.h>
+#include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -158,6 +162,9 @@ struct ssm_sim {
 	u32 nr_elems;
 	unsigned long *assigned;	/* by rn */
 	unsigned long *canary;		/* by rn: canary written */
+	u32 *since;			/* by rn: which unassignment */
+	u32 id;				/* random: names this machine */
+	u32 unassigns;			/* unassignments so far */
 	unsigned long *attached;	/* by element id */
 	struct ssm_sim_fault faults[SSM_SIM_MAX_FAULTS];
 	bool kernel_notifier;
@@ -356,7 +363,7 @@ static u16 sim_storage_info(struct ssm_sim *sim, u32 id, void *sccb,
 	bool attached;
 	u32 rn, first, last, n = 0;
 
-	si->max_id = sim->nr_elems;	/* one more id: not present */
+	si->max_id = sim->nr_elems - 1;	/* the last element */
 	if (id >= sim->nr_elems)
 		return SSM_RESP_ELEM_NOT_PRESENT;
 	attached = test_bit(id, sim->attached);
@@ -423,6 +430,7 @@ static u16 sim_assign(struct ssm_sim *sim, bool assign, void *sccb,
 		set_bit(rn, sim->assigned);
 	} else if (!assign && test_bit(rn, sim->assigned)) {
 		clear_bit(rn, sim->assigned);
+		sim->since[rn] = ++sim->unassigns;
 		sim_write_canary(sim, rn);
 	} else {
 		/* already in that state */
@@ -636,6 +644,7 @@ static void sim_free(struct ssm_sim *sim)
 {
 	bitmap_free(sim->assigned);
 	bitmap_free(sim->canary);
+	kfree(sim->since);
 	bitmap_free(sim->attached);
 	mutex_destroy(&sim->lock);
 	kfree(sim);
@@ -647,7 +656,7 @@ static struct ssm_sim *sim_create_locked(const struct ssm_sim_config *cfg)
 {
 	u64 standby = cfg->storage_size - cfg->boot_size;
 	struct ssm_sim *sim;
-	u32 id, rnmax;
+	u32 id, rn, rnmax;
 	int i;
 
 	if (!cfg->rzm || cfg->boot_size > cfg->storage_size ||
@@ -685,16 +694,24 @@ static struct ssm_sim *sim_create_locked(const struct ssm_sim_config *cfg)
 		sim->faults[i].op = -1;
 	sim->assigned = bitmap_zalloc(rnmax + 1, GFP_KERNEL);
 	sim->canary = bitmap_zalloc(rnmax + 1, GFP_KERNEL);
+	sim->since = kcalloc(rnmax + 1, sizeof(*sim->since), GFP_KERNEL);
 	sim->attached = bitmap_zalloc(sim->nr_elems, GFP_KERNEL);
-	if (!sim->assigned || !sim->canary || !sim->attached ||
+	if (!sim->assigned || !sim->canary || !sim->since || !sim->attached ||
 	    sim->nr_elems > SSM_MAX_STORAGE_ID) {
 		bool range = sim->nr_elems > SSM_MAX_STORAGE_ID;
 
 		sim_free(sim);
 		return ERR_PTR(range ? -ERANGE : -ENOMEM);
 	}
-	/* Boot memory is assigned; its elements are attached. */
+	/*
+	 * Boot memory is assigned; its elements are attached. Standby
+	 * memory starts unassigned with whatever content an earlier
+	 * machine left: its own unassignment.
+	 */
 	bitmap_set(sim->assigned, 1, sim->boot_rns);
+	sim->id = get_random_u32();
+	for (rn = sim->boot_rns + 1; rn <= rnmax; rn++)
+		sim->since[rn] = ++sim->unassigns;
 	for (id = 0; id < sim->nr_elems; id++)
 		if (id * sim->elem_incrs < sim->boot_rns)
 			set_bit(id, sim->attached);
@@ -1000,7 +1017,10 @@ EXPORT_SYMBOL_GPL(ssm_sim_ops);
 
 /*
  * debugfs: /sys/kernel/debug/s390_standby_mem_sim/
- *   firmware  "rn range assigned element attached canary" per increment
+ *   firmware  "rn range assigned element attached canary since" per
+ *             increment; since names an unassigned increment's
+ *             unassignment ("<machine id>.<n>", "-" while assigned): the
+ *             host's observer compares what it sees under one name
  *   fault     the armed faults; write a specification or "none"
  *   stats     "name value" lines
  *   requests  the last 512 requests: sequence number, side (module or
@@ -1013,15 +1033,19 @@ static int firmware_show(struct seq_file *m, void *v)
 	u64 start;
 	u32 rn;
 
-	seq_puts(m, "rn range assigned element attached canary\n");
+	seq_puts(m, "rn range assigned element attached canary since\n");
 	mutex_lock(&sim->lock);
 	for (rn = 1; rn <= sim->rnmax; rn++) {
 		start = sim_rn_phys(sim, rn);
-		seq_printf(m, "%u [0x%llx-0x%llx] %d %u %d %d\n", rn, start,
+		seq_printf(m, "%u [0x%llx-0x%llx] %d %u %d %d ", rn, start,
 			   start + sim->cfg.rzm - 1, test_bit(rn, sim->assigned),
 			   sim_elem_of(sim, rn),
 			   test_bit(sim_elem_of(sim, rn), sim->attached),
 			   test_bit(rn, sim->canary));
+		if (test_bit(rn, sim->assigned))
+			seq_puts(m, "-\n");
+		else
+			seq_printf(m, "%08x.%u\n", sim->id, sim->since[rn]);
 	}
 	mutex_unlock(&sim->lock);
 	return 0;

@@ -42,7 +42,7 @@ memmap=$(cat /sys/module/$MOD/status/memmap_on_memory)
 echo "# memmap on the memory by default: $memmap"
 # the memmap branch below has 8 checks where the memmap can go on the
 # memory, 4 where it cannot
-if [ "$memmap" = 1 ]; then plan 100; else plan 96; fi
+if [ "$memmap" = 1 ]; then plan 85; else plan 81; fi
 bsz=$(cat /sys/module/$MOD/status/block_size)
 total=$(ls -d $FWMEM/memory* | wc -l)
 expect_eq "one directory per block of the 2G storage" "$((total * bsz))" $((2 << 30))
@@ -213,10 +213,14 @@ for x in $blocks; do
 	offline_block $x && echo 0 >$FWMEM/memory$x/config
 done
 expect_eq "all blocks deconfigured" "$(for x in $blocks; do where $x; done | sort -u)" "$STANDBY"
-observe "all deconfigured"
+# Alone, deconfigure removes a block before it unassigns it: the
+# simulation cannot fill it with the canary, and the observer first sees
+# its content here; after a configure of block $b it checks the others.
+observe "all deconfigured" 0
 
 # Unload with configured blocks: removed and unassigned by the unload.
 echo 1 >$FWMEM/memory$b/config
+observe "block $b configured again"
 mark unload
 check "modprobe -r with a configured offline block" unload
 expect_log unload "unloaded: all standby memory returned to firmware" \

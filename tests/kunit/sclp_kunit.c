@@ -140,7 +140,7 @@ static void client_discover_attaches_standby_elements(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, env_probe(test, e), 0);
 	KUNIT_EXPECT_EQ(test, e->c.info.rnmax, 2048);
-	KUNIT_EXPECT_EQ(test, e->c.max_id, 8);		/* id 8: not present */
+	KUNIT_EXPECT_EQ(test, e->c.max_id, 7);
 	KUNIT_EXPECT_EQ(test, e->l.incr_count[SSM_INCR_FOREIGN], 1024);
 	KUNIT_EXPECT_EQ(test, e->l.incr_count[SSM_INCR_STANDBY], 1024);
 	KUNIT_EXPECT_EQ(test, e->c.requests[SSM_OP_ATTACH], 4);
