@@ -3,7 +3,9 @@
 # Concurrency actors for 08-concurrency.sh (configure mode) and
 # 09-concurrency-lazy.sh. Each mode runs two phases:
 #
-#   lockdep  30 s in which no block is removed while its sysfs state file
+#   lockdep  30 s (longer, up to 120 s, until every actor has its
+#            MIN_OPS successes: emulated onlines are slow) in which no
+#            block is removed while its sysfs state file
 #            is in use: configure/deconfigure on half of the blocks (lazy
 #            mode: none), online/offline on the other half (configured
 #            first), readers of every file of ours and of those blocks'
@@ -13,7 +15,8 @@
 #            stays on while our code races with itself, and the phase
 #            checks that it is still on at its end.
 #   chaos    ssm.duration seconds (60 by default; make stress
-#            DURATION=600): every actor on every block, lsmem, and
+#            DURATION=600; longer, up to twice that, until every actor
+#            has its successes): every actor on every block, lsmem, and
 #            modprobe -r attempts (and modprobe again when one worked).
 #            Halfway, if no unload went through yet, the online actors
 #            pause with their blocks offline until one does.
@@ -28,20 +31,27 @@ DURATION=${DURATION:-60}
 LOCKDEP_PHASE=30
 MIN_OPS=3
 
+# One line per success in /tmp/ops/<actor>, read while the actors run.
+bump() { echo >>/tmp/ops/$1; }
+ops() { cat /tmp/ops/$1 2>/dev/null | wc -l; }
+min_ops() { if [ "$1" = unload ]; then echo 1; else echo $MIN_OPS; fi; }
+enough() {
+	for a in "$@"; do
+		[ "$(ops $a)" -ge "$(min_ops $a)" ] || return 1
+	done
+}
+
 rand() { echo $(( $(od -An -N2 -tu2 /dev/urandom) % $1 )); }
 pick() { set -- $1; shift $(rand $#); echo $1; }
 
 actor_config() {
-	n=0
 	while [ ! -e /tmp/stop ]; do
 		x=$(pick "$1")
-		echo $(rand 2) >$FWMEM/memory$x/config 2>/dev/null && n=$((n + 1))
+		echo $(rand 2) >$FWMEM/memory$x/config 2>/dev/null && bump config
 		echo $(rand 2) >$FWMEM/memory$x/memmap_on_memory 2>/dev/null
 	done
-	echo "config $n" >>/tmp/actor-counts
 }
 actor_online() {
-	n=0
 	while [ ! -e /tmp/stop ]; do
 		if [ -e /tmp/quiesce ]; then
 			for x in $1; do offline_block $x 2>/dev/null; done
@@ -52,39 +62,35 @@ actor_online() {
 		# configure mode: a deconfigured block is configured first
 		[ "$(cat $FWMEM/memory$x/config 2>/dev/null)" = 0 ] &&
 			echo 1 >$FWMEM/memory$x/config 2>/dev/null
-		online_block $x 2>/dev/null && n=$((n + 1))
-		offline_block $x 2>/dev/null && n=$((n + 1))
+		online_block $x 2>/dev/null && bump online
+		offline_block $x 2>/dev/null && bump online
 	done
-	echo "online $n" >>/tmp/actor-counts
 }
 # reader <state files to read> <lsmem: 0|1>
 actor_reader() {
-	n=0
 	while [ ! -e /tmp/stop ]; do
 		# files come and go with the unloads: a pass that read our
 		# status counts
 		cat $FWMEM/memory*/* $DBG/* $SIMDBG/fault $SIMDBG/stats $1 \
 			>/dev/null 2>&1
-		cat /sys/module/$MOD/status/* >/dev/null 2>&1 && n=$((n + 1))
+		cat /sys/module/$MOD/status/* >/dev/null 2>&1 && bump reader
 		[ "$2" = 1 ] && lsmem -a >/dev/null 2>&1
 	done
-	echo "reader $n" >>/tmp/actor-counts
 }
 actor_unload() {
 	start=$(date +%s)
 	while [ ! -e /tmp/stop ]; do
 		if modprobe -r $MOD 2>/dev/null; then
-			echo unloaded >>/tmp/unloads
+			bump unload
 			rm -f /tmp/quiesce
 			load "$@" 2>/dev/null
-		elif [ ! -s /tmp/unloads ] &&
+		elif [ "$(ops unload)" = 0 ] &&
 		     [ $(($(date +%s) - start)) -ge $((DURATION / 2)) ]; then
 			touch /tmp/quiesce
 		fi
 		sleep 1
 	done
 	rm -f /tmp/quiesce
-	echo "unload $(wc -l </tmp/unloads)" >>/tmp/actor-counts
 }
 
 # settle: offline and deconfigure everything we can; print what stays
@@ -113,22 +119,32 @@ states_match() {
 
 lockdep_on() { grep -q "^ *debug_locks: *1$" /proc/lockdep_stats; }
 
-# wait_actors <seconds>: let them run, stop them, wait for them
+# wait_actors <seconds> <at most> <actor...>: let them run for the
+# seconds, and on until each actor has its successes or the time is up;
+# stop them, wait for them. PHASE_SECS says how long they ran.
 wait_actors() {
-	sleep "$1"
+	PHASE_SECS=$1
+	cap=$2
+	shift 2
+	sleep "$PHASE_SECS"
+	while [ "$PHASE_SECS" -lt "$cap" ] && ! enough "$@"; do
+		sleep 5
+		PHASE_SECS=$((PHASE_SECS + 5))
+	done
 	touch /tmp/stop
 	for p in $pids; do wait $p; done
 	rm -f /tmp/stop
 }
+# summary of the successes, "actor n ..."
+successes() { for a in "$@"; do printf "%s %s " $a "$(ops $a)"; done; }
 
 # counts_at_least <phase> <actor...>: one check per actor
 counts_at_least() {
 	phase=$1
 	shift
 	for a in "$@"; do
-		n=$(awk -v a="$a" '$1 == a { s += $2 } END { print s + 0 }' /tmp/actor-counts)
-		min=$MIN_OPS
-		[ "$a" = unload ] && min=1
+		n=$(ops $a)
+		min=$(min_ops $a)
 		if [ "$n" -ge $min ]; then
 			ok "$phase: actor $a succeeded $n times (at least $min)"
 		else
@@ -150,9 +166,8 @@ phase_end() {
 # unload at the end (3 checks)
 run_mode() {
 	mode=$1
-	: >/tmp/unloads
-	: >/tmp/actor-counts
-	rm -f /tmp/stop /tmp/quiesce
+	rm -rf /tmp/ops /tmp/stop /tmp/quiesce
+	mkdir /tmp/ops
 	check "$mode: load" load mode=$mode
 	BLOCKS=$(our_blocks | tr '\n' ' ')
 
@@ -174,18 +189,17 @@ run_mode() {
 	states=""
 	for x in $B; do states="$states $SYSMEM/memory$x/state"; done
 	actor_reader "$states" 0 & pids="$pids $!"
-	wait_actors $LOCKDEP_PHASE
-	echo "# $mode lockdep phase: $LOCKDEP_PHASE s, successes: $(tr '\n' ' ' </tmp/actor-counts)"
-	if [ $mode = configure ]; then
-		counts_at_least "$mode lockdep phase" config online reader
-	else
-		counts_at_least "$mode lockdep phase" online reader
-	fi
+	actors="online reader"
+	[ $mode = configure ] && actors="config $actors"
+	wait_actors $LOCKDEP_PHASE $((4 * LOCKDEP_PHASE)) $actors
+	echo "# $mode lockdep phase: $PHASE_SECS s, successes: $(successes $actors)"
+	counts_at_least "$mode lockdep phase" $actors
 	check "$mode lockdep phase: lockdep still on at its end" lockdep_on
 	phase_end "$mode lockdep phase" $mode
 
 	# chaos phase
-	: >/tmp/actor-counts
+	rm -rf /tmp/ops
+	mkdir /tmp/ops
 	pids=""
 	[ $mode = configure ] && { actor_config "$BLOCKS" & pids="$pids $!"; }
 	actor_online "$BLOCKS" & pids="$pids $!"
@@ -194,8 +208,8 @@ run_mode() {
 	for x in $BLOCKS; do states="$states $SYSMEM/memory$x/state"; done
 	actor_reader "$states" 1 & pids="$pids $!"
 	actor_unload mode=$mode & pids="$pids $!"
-	wait_actors $DURATION
-	echo "# $mode chaos phase: $DURATION s, successes: $(tr '\n' ' ' </tmp/actor-counts)"
+	wait_actors $DURATION $((2 * DURATION)) online reader unload
+	echo "# $mode chaos phase: $PHASE_SECS s, successes: $(successes online reader unload)"
 	counts_at_least "$mode chaos phase" online reader unload
 	phase_end "$mode chaos phase" $mode
 
