@@ -6,10 +6,17 @@
  *   memfill <target kB>
  *
  * Allocates and touches 1 MiB at a time while MemAvailable is above the
- * target (in smaller steps close to it), prints "ready avail=<kB>
+ * target (in 16 kB steps close to it), prints "ready avail=<kB>
  * taken=<MiB>" and sleeps until killed. Make it the OOM killer's choice
  * first: echo 1000 >/proc/self/oom_score_adj before exec. A failed mmap
  * is an error (exit 1, no "ready"): the target was not reached.
+ *
+ * MemAvailable counts free memory above the high watermarks, so the
+ * target is reached with MemFree still above the min watermarks, where
+ * the OOM killer stays away. A step that would take MemFree within 1 MiB
+ * of them is not taken: exit 1 at once, as the OOM killer would have
+ * ended it, only without the minute the kernel needs for that under
+ * emulation.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,38 +25,69 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-static long mem_available_kb(void)
+static long meminfo_kb(const char *key)
 {
-	char line[128];
-	long kb = -1;
+	char line[128], name[64];
+	long kb = -1, v;
 	FILE *f = fopen("/proc/meminfo", "r");
 
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemAvailable: %ld kB", &kb) == 1)
+		if (sscanf(line, "%63[^:]: %ld kB", name, &v) == 2 &&
+		    !strcmp(name, key)) {
+			kb = v;
 			break;
+		}
 	fclose(f);
 	return kb;
 }
 
+/* The sum of every zone's min watermark, kB. */
+static long min_watermarks_kb(void)
+{
+	char line[256];
+	long sum = 0, pages;
+	FILE *f = fopen("/proc/zoneinfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " min %ld", &pages) == 1)
+			sum += pages;
+	fclose(f);
+	return sum * (sysconf(_SC_PAGESIZE) >> 10);
+}
+
 int main(int argc, char **argv)
 {
-	long target, avail, step, taken = 0;
+	long target, avail, free, floor, step, taken = 0;
 	char *p;
 
 	if (argc != 2 || (target = strtol(argv[1], NULL, 0)) <= 0) {
 		fprintf(stderr, "usage: memfill <target MemAvailable kB>\n");
 		return 2;
 	}
+	floor = min_watermarks_kb();
+	if (floor < 0) {
+		fprintf(stderr, "memfill: no /proc/zoneinfo\n");
+		return 1;
+	}
+	floor += 1024;
 	for (;;) {
-		avail = mem_available_kb();
-		if (avail < 0)
+		avail = meminfo_kb("MemAvailable");
+		free = meminfo_kb("MemFree");
+		if (avail < 0 || free < 0)
 			return 1;
 		if (avail < target)
 			break;
-		/* 1 MiB steps, 64 kB steps close to the target */
-		step = avail - target > 8192 ? 1024 : 64;
+		/* 1 MiB steps, 16 kB steps close to the target */
+		step = avail - target > 8192 ? 1024 : 16;
+		if (free - step < floor) {
+			fprintf(stderr, "memfill: MemAvailable %ld kB with MemFree %ld kB, %ld kB above the min watermarks: stopped short of the OOM killer\n",
+				avail, free, free - floor + 1024);
+			return 1;
+		}
 		p = mmap(NULL, step << 10, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 		if (p == MAP_FAILED) {
