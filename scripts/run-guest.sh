@@ -104,6 +104,7 @@ function end_test(t, rc) {
 /^# ssm-test-end / {
 	split($4, a, "="); ended[$3] = 1
 	end_test($3, a[2])
+	if (split($5, b, "=") == 2) printf "# [%s] %s took %ds\n", label, $3, b[2]
 	cur = ""; next
 }
 /^# ssm-guest-done/ { done = 1; next }

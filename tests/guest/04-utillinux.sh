@@ -30,7 +30,7 @@ check "load with backend=sim mode=configure" load mode=configure
 memmap=$(cat /sys/module/$MOD/status/memmap_on_memory)
 # the memmap branch below has 8 checks where the memmap can go on the
 # memory, 2 where it cannot
-if [ "$memmap" = 1 ]; then plan 36; else plan 30; fi
+if [ "$memmap" = 1 ]; then plan 38; else plan 32; fi
 mm=no
 [ "$memmap" = 1 ] && mm=yes
 set -- $(our_blocks)

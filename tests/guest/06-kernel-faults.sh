@@ -12,7 +12,7 @@ NEI=/sys/kernel/debug/notifier-error-inject/memory
 HELPER=/sys/kernel/debug/ssm_test_helper
 E_NOMEM="Cannot allocate memory"
 
-plan 40
+plan 47
 
 if [ ! -d $NEI/actions/MEM_GOING_ONLINE ]; then
 	not_ok "notifier-error-inject/memory in debugfs (CONFIG_MEMORY_NOTIFIER_ERROR_INJECT)"

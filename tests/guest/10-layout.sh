@@ -17,7 +17,7 @@
 # The transcripts in README ("Kernel log and lsmem") come from here.
 . ./lib/common.sh
 
-plan 30
+plan 29
 
 ls_block() {
 	lsmem -a -r -n -o BLOCK,STATE,CONFIGURED |
