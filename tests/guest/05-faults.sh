@@ -32,9 +32,17 @@ fresh_machine() {
 firmware_clean() {
 	awk -v want="$1" '
 		NR == 1 { next }
-		$1 > 1024 && $3 == 1 { assigned++ }
-		$1 > 1024 && want == "unattached" && $5 == 1 { attached++ }
-		END { exit assigned + attached > 0 }' "$SIMDBG/firmware"
+		$1 > 1024 && $3 == 1 { if (!assigned++) a = $1 }
+		$1 > 1024 && want == "unattached" && $5 == 1 {
+			if (!attached++) e = $4
+		}
+		END {
+			if (assigned + attached) {
+				print assigned " increments assigned (first: rn " a \
+					"), " attached " in attached elements (first: " e ")"
+				exit 1
+			}
+		}' "$SIMDBG/firmware" >/tmp/why
 }
 
 modprobe $SIM
