@@ -156,7 +156,7 @@ static int ssm_sim_check_existing(const struct ssm_sim_params *p,
 static struct ssm_sim *ssm_sim_machine(const struct ssm_sim_ops *ops,
 				       const struct ssm_sim_params *p)
 {
-	struct ssm_sim_config cfg;
+	struct ssm_sim_config cfg = { 0 };
 	struct ssm_sim *sim;
 	int rc;
 
