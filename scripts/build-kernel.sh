@@ -10,7 +10,8 @@
 # cache is rebuilt from nothing. A tree is used only once its stamp exists.
 #
 # A series may name a variant: "6.12-debug" is the 6.12 source with
-# kernel/config.debug applied after kernel/config.fragment.
+# kernel/config.debug applied after kernel/config.fragment, and the source
+# patched with kernel/config.debug.patch.
 #
 # Usage: scripts/build-kernel.sh 6.12|6.1|7.3|6.12-debug
 set -euo pipefail
@@ -37,8 +38,15 @@ if [ -n "$VARIANT" ]; then
 	[ -f "$TOP/kernel/config.$VARIANT" ] || die "no kernel/config.$VARIANT"
 	frags="$frags $TOP/kernel/config.$VARIANT"
 fi
+# A variant may carry a patch of the test bed (kernel/config.<variant>.patch,
+# its header says why). It is applied to the shared source tree: it must
+# touch only code the other configurations do not build.
+patches=
+if [ -n "$VARIANT" ] && [ -f "$TOP/kernel/config.$VARIANT.patch" ]; then
+	patches=$TOP/kernel/config.$VARIANT.patch
+fi
 # shellcheck disable=SC2086
-hash=$( { cat $frags; "${CROSS}gcc" --version | head -n1; } |
+hash=$( { cat $frags $patches; "${CROSS}gcc" --version | head -n1; } |
 	sha256sum | cut -c1-12)
 B=$CACHE/build/$(basename "$SRC")${VARIANT:+-$VARIANT}-$hash
 stamp=$B/.ssm-complete
@@ -60,6 +68,11 @@ log "building in $B (about 150 s with -j2)"
 start=$(date +%s)
 rm -rf "$B"
 mkdir -p "$B"
+for p in $patches; do
+	if ! patch -d "$SRC" -p1 -R -s -f --dry-run <"$p" >/dev/null; then
+		patch -d "$SRC" -p1 -s -N <"$p" || die "$p does not apply"
+	fi
+done
 kmake() {
 	make -s -C "$SRC" O="$B" ARCH=s390 CROSS_COMPILE="$CROSS" "$@"
 }
