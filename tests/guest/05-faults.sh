@@ -157,11 +157,16 @@ if load mode=lazy 2>/dev/null; then
 	done
 
 	# An answer after the caller gave up: until it comes, firmware
-	# holds the request, and with it a reference on the module.
+	# holds the request, and with it a reference on the module. It
+	# comes 15 s after the request here (2 s by default): the online's
+	# own wait, 1 s, and its cleanup take seconds under TCG.
+	late_ms=$(cat /sys/module/$SIM/parameters/late_ms)
+	echo 15000 >/sys/module/$SIM/parameters/late_ms
 	fault "assign,late"
 	expect_eq "late answer: the online fails, no answer in time" \
 		"$(write_err $SYSMEM/memory$b/state online_movable)" "Connection timed out"
 	fault none
+	echo "$late_ms" >/sys/module/$SIM/parameters/late_ms
 	if ! unload 2>/dev/null && loaded; then
 		ok "late answer outstanding: modprobe -r is refused (in use)"
 	else
