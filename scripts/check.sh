@@ -166,9 +166,9 @@ for k in 6.12 6.1 7.3; do
 	step "make install/uninstall against $k" scripts/install-check.sh "${KDIR[$k]}"
 done
 
-# Guest tests of our kernels.
+# Guest tests of our kernels, and of Debian's (which need no KDIR).
 for k in $KERNELS; do
-	[ -n "${KDIR[$k]:-}" ] || continue
+	[ "$k" = debian ] || [ -n "${KDIR[$k]:-}" ] || continue
 	case $k in
 	6.12)
 		guest 6.12-lazy 6.12 00-kunit,01-module,05-faults,02-lazy
