@@ -47,6 +47,12 @@ done
 APPEND="console=ttysclp0 mem=1G memory_hotplug.memmap_on_memory=1"
 APPEND="$APPEND memhp_default_state=offline printk.time=1 panic=-1 oops=panic"
 APPEND="$APPEND ignore_loglevel ssm.run=$RUN ssm.tests=$TESTS $EXTRA"
+# A test still running this long into the boot is shown (its processes'
+# kernel stacks, sysrq w and l) and ended, and the boot dumps its kernel
+# log: the margin is what that and the dump take.
+margin=$((TIMEOUT / 8))
+[ $margin -ge 45 ] || margin=45
+APPEND="$APPEND ssm.deadline=$((TIMEOUT - margin))"
 
 : >"$LOG"
 : >"$LOG.observer"
@@ -107,6 +113,7 @@ function end_test(t, rc) {
 	if (split($5, b, "=") == 2) printf "# [%s] %s took %ds\n", label, $3, b[2]
 	cur = ""; next
 }
+/^# ssm-test-skipped / { emit(0, $3 ": not run (a test before it was stuck)"); next }
 /^# ssm-guest-done/ { done = 1; next }
 /^# ssm-dmesg-begin/ { indmesg = 1; next }
 /^# ssm-dmesg-end/ { indmesg = 0; dumped = 1; next }
