@@ -188,4 +188,24 @@ END {
 		f256 / 1e6, f1 / 1e6, ratio(f1, f256)
 	s = m("layout_ns_per_op", "model", 64); b = m("layout_ns_per_op", "model", 65535)
 	printf "  increment model, ns per block operation: rnmax 64: %s, rnmax 65535: %s (ratio %s)\n", s, b, ratio(b, s)
+
+	na = 0
+	for (kk in med) {
+		split(kk, a, SUBSEP)
+		if (a[1] == "adopt_memfree_gain") { am[++na] = a[2]; ap[a[2]] = a[3] }
+	}
+	if (na) {
+		print ""
+		print "Taking over a stock kernel's standby blocks (adopt boot), system memory freed"
+		print "per GiB taken over, MiB, median [min-max] of 5:"
+		printf "  %-12s %-24s %s\n", "mode", "MemFree gained", "the load line says"
+		for (i = 1; i <= na; i++) {
+			x = am[i]; p = ap[x]; k = "adopt_memfree_gain" SUBSEP x SUBSEP p
+			printf "  %-12s %-24s %.2f\n", x,
+				sprintf("%.2f [%.2f-%.2f]", med[k] / 1024, lo[k] / 1024, hi[k] / 1024),
+				m("adopt_said_freed", x, p) / 1024
+		}
+		print "  The kernel added them with the memmap in system memory (6.1; 6.8 to 6.18"
+		print "  without EDAT-1, as under TCG): 16 MiB of struct pages per GiB go back."
+	}
 }

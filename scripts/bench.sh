@@ -1,10 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make bench [KERNELS="6.12 6.1 7.3"] [SCALE_MEM=16G]: two boots per kernel
-# running tests/guest/bench.sh,
+# make bench [KERNELS="6.12 6.1 7.3"] [SCALE_MEM=16G]: two or three boots per
+# kernel running tests/guest/bench.sh,
 #   main   -m 2G (mem=1G, 4 standby blocks of 256 MiB)
 #   scale  -m $SCALE_MEM (16G: 60 standby blocks), ssm.bench=scale
+#   adopt  -m 2G, 6.1 and 6.12: the standby blocks a stock kernel added at
+#	   boot taken over (ssm.twin=add_standby=1 ssm.bench=adopt)
 # and write per kernel
 #   bench/results/<kernel>.csv   metric,method,param,unit,median,min,max,n
 #   bench/results/<kernel>.txt   the summary printed at the end
@@ -74,6 +76,14 @@ for k in $KERNELS; do
 		echo "bench $k: scale boot skipped: $avail GiB of host memory available, $want needed"
 		fail=1
 	fi
+	# A stock kernel's standby memory taken over (6.1 to 6.18: where the
+	# kernel has an SCLP memory notifier of its own).
+	case $k in
+	6.1 | 6.12)
+		boot "$k" "bench-adopt-$k" -T 1800 -a "ssm.twin=add_standby=1 ssm.bench=adopt" || fail=1
+		logs+=("$TOP/build/bench-adopt-$k.log")
+		;;
+	esac
 	secs=$(($(date +%s) - t0))
 	aggregate "${logs[@]}" >"$RES/$k.csv"
 
@@ -107,8 +117,9 @@ for k in $KERNELS; do
 
 	{
 		echo "== make bench: Linux $kver, $qemu, host CPU $cpu, 2 guest CPUs (TCG) =="
-		echo "run time ${secs}s (both boots); host during the run:"
-		cat "$TOP"/build/bench-"$k".host "$TOP"/build/bench-scale-"$k".host 2>/dev/null
+		echo "run time ${secs}s (all boots); host during the run:"
+		cat "$TOP"/build/bench-"$k".host "$TOP"/build/bench-scale-"$k".host \
+			"$TOP"/build/bench-adopt-"$k".host 2>/dev/null
 		"$TOP/scripts/bench-summary.awk" "$RES/$k.csv"
 	} | tee "$RES/$k.txt"
 	echo "results: bench/results/$k.csv, bench/results/$k.png, bench/results/$k.txt"

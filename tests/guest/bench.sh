@@ -4,7 +4,7 @@
 # make bench, guest side. Every measurement is printed as
 # "csv <metric> <method> <param> <unit> <value>..." for the host to turn
 # into median, min and max. Not a test: it asserts only that each
-# measurement could be taken. Two parts, chosen by ssm.bench= on the kernel
+# measurement could be taken. Three parts, chosen by ssm.bench= on the kernel
 # command line:
 #
 #   main   (-m 2G: 4 standby blocks) system memory cost; add, online,
@@ -13,6 +13,9 @@
 #   scale  (-m 16G: 60 standby blocks) add, online, offline and remove of
 #	   every block, 4 blocks and then all of them, per method; the
 #	   offline pass traced (our notifier, firmware, page migration)
+#   adopt  (-m 2G, the kernel's notifier's test double adding the standby
+#	   memory at boot as a stock kernel does) the system memory a
+#	   takeover of the kernel's standby blocks frees, per GiB
 #
 # Methods: lazy and configure (ours, simulated firmware with and without
 # its canaries), baseline (add_memory() with the memmap in system memory:
@@ -26,8 +29,7 @@
 . ./lib/common.sh
 
 REPS=5
-PART=$(sed -n 's/.*ssm\.bench=\([^ ]*\).*/\1/p' /proc/cmdline)
-PART=${PART:-main}
+PART=$(ssm_arg bench main)
 START=0x40000000		# the standby memory above mem=1G
 CTL=/sys/kernel/debug/ssm_bench_baseline/ctl
 CANARIES=/sys/module/$SIM/parameters/canaries
@@ -60,6 +62,43 @@ have_flag memmap_on_memory && have_flag offline_inaccessible &&
 flags_of() { case $1 in baseline) echo none ;; upstream) echo $UPSTREAM ;; esac; }
 base_add() { tw $CTL "add $(($START + $2 * BS)) $(($3 * BS)) $(flags_of $1)"; }
 base_rem() { tw $CTL "remove $(($START + $2 * BS)) $(($3 * BS))"; }
+
+# --- adopt: a stock kernel's standby blocks taken over --------------------
+# ssm.twin=add_standby=1: the kernel's notifier's test double added all
+# standby memory at boot, as the kernel's initcall does (on 6.1 with the
+# memmap in system memory). Per GiB taken over: MemFree gained by the load,
+# and what the load line says it freed. The unload hands the blocks back
+# as the kernel had them, so every repetition starts alike.
+if [ "$PART" = adopt ]; then
+	MODES=configure
+	dmesg | grep -q "ssm_twin: .*(6.8-6.18 family)" && MODES="lazy configure"
+	plan $(words $MODES)
+	for mode in $MODES; do
+		gain="" said="" i=0
+		while [ $i -lt $REPS ]; do
+			settle
+			f0=$(meminfo_kb MemFree)
+			mark adopt-$mode-$i
+			load mode=$mode || break
+			settle
+			f1=$(meminfo_kb MemFree)
+			line=$(our_lines_since adopt-$mode-$i | grep "took over")
+			n=$(echo "$line" | sed -n 's/.*took over \([0-9]*\) of .*/\1/p')
+			m=$(echo "$line" | sed -n 's/.*system memory freed: \(-*[0-9]*\)M.*/\1/p')
+			mib=$((${n:-0} * $(block_kb) / 1024))
+			unload || break
+			[ "$mib" -gt 0 ] && [ -n "$m" ] || break
+			gain="$gain $(((f1 - f0) * 1024 / mib))"
+			said="$said $((m * 1024 * 1024 / mib))"
+			i=$((i + 1))
+		done
+		csv adopt_memfree_gain "$mode" "${mib:-0}" kB_per_GiB $gain
+		csv adopt_said_freed "$mode" "${mib:-0}" kB_per_GiB $said
+		expect_eq "adopt, $mode: $REPS takeovers measured" "$(words $gain $said)" $((2 * REPS))
+	done
+	echo "csv-end"
+	exit 0
+fi
 
 # Geometry: block size, first standby block, number of standby blocks.
 load mode=configure || { echo "not ok - load for the geometry"; exit 1; }
