@@ -51,7 +51,7 @@ APPEND="$APPEND ignore_loglevel ssm.run=$RUN ssm.tests=$TESTS $EXTRA"
 # kernel stacks, sysrq w and l) and ended, and the boot dumps its kernel
 # log: the margin is what that and the dump take.
 margin=$((TIMEOUT / 8))
-[ $margin -ge 45 ] || margin=45
+[ $margin -ge 60 ] || margin=60
 APPEND="$APPEND ssm.deadline=$((TIMEOUT - margin))"
 
 : >"$LOG"
