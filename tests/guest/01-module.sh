@@ -115,8 +115,7 @@ fi
 # simulated firmware, which costs time that more blocks do not repay).
 # 5 in make check (15 s each under lockdep and TCG), ssm.cycles= more
 # (make stress: 100).
-CYCLES=$(sed -n 's/.*ssm\.cycles=\([0-9]*\).*/\1/p' /proc/cmdline)
-CYCLES=${CYCLES:-5}
+CYCLES=$(ssm_arg cycles 5)
 mark cycles
 fails=0
 i=0

@@ -50,6 +50,13 @@ expect_eq() {
 	fi
 }
 
+# ssm_arg <name> [<default>]: the value of ssm.<name>= on the kernel
+# command line (how the host passes a boot its settings), or the default.
+ssm_arg() {
+	_v=$(sed -n "s/.*ssm\.$1=\([^ ]*\).*/\1/p" /proc/cmdline)
+	echo "${_v:-$2}"
+}
+
 # Kernel log markers: mark NAME, then since NAME prints what came after.
 mark() { echo "ssm-mark-$1" >/dev/kmsg; }
 # Marks may repeat across tests of one boot: the last one counts. A mark

@@ -26,8 +26,7 @@
 # phase every actor must have succeeded at least MIN_OPS times, every
 # block's kernel state must match our table and the table firmware.
 
-DURATION=$(sed -n 's/.*ssm\.duration=\([0-9]*\).*/\1/p' /proc/cmdline)
-DURATION=${DURATION:-60}
+DURATION=$(ssm_arg duration 60)
 LOCKDEP_PHASE=30
 MIN_OPS=3
 
