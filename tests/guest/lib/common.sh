@@ -235,7 +235,27 @@ online_growth_kb() {
 }
 
 online_block() { echo "${2:-online_movable}" >"$SYSMEM/memory$1/state"; }
-offline_block() { echo offline >"$SYSMEM/memory$1/state"; }
+# offline_block <block>: offline it; fails when the kernel refuses.
+# Offlining migrates the block's pages away, and the kernel retries a
+# page that will not move until the writer gets a signal (its memory
+# hotplug documentation: offlining may take forever; the user aborts it).
+# A write still running after OFFLINE_SECS (120) is interrupted, said, and
+# made again, three times at most: a page that does not move for six
+# minutes fails the check.
+OFFLINE_SECS=120
+offline_block() {
+	_try=1
+	while :; do
+		_t0=$(cut -d. -f1 /proc/uptime)
+		timeout -s INT $OFFLINE_SECS sh -c "echo offline >$SYSMEM/memory$1/state" &&
+			return 0
+		_secs=$(($(cut -d. -f1 /proc/uptime) - _t0))
+		[ $_secs -ge $OFFLINE_SECS ] || return 1
+		echo "# offline of block $1: still migrating after ${_secs}s, interrupted (try $_try of 3); $(grep -E '^pgmigrate_(success|fail)' /proc/vmstat | tr '\n' ' ')"
+		[ $_try -lt 3 ] || return 1
+		_try=$((_try + 1))
+	done
+}
 
 # Arm faults in the simulated firmware ("none" disarms).
 fault() { echo "$1" >"$SIMDBG/fault"; }
