@@ -176,7 +176,7 @@ for k in $KERNELS; do
 		guest 6.12-concurrency-lazy 6.12 09-concurrency-lazy
 		guest 6.12-layout 6.12 10-layout -a mem=1088M
 		# The real-machine situation: the kernel's own notifier too.
-		guest 6.12-twin 6.12 11-twin,02-lazy,03-configure,04-utillinux,08-concurrency -a ssm.twin=1 -T 1800
+		guest 6.12-twin 6.12 11-twin,15-twin-faults,02-lazy,03-configure,04-utillinux,08-concurrency -a ssm.twin=1 -T 2100
 		# A stock kernel: its initcall added the standby memory.
 		guest 6.12-adopt 6.12 13-adopt -a ssm.twin=add_standby=1
 		# The kernel onlines added memory on its own.
@@ -187,7 +187,7 @@ for k in $KERNELS; do
 		;;
 	6.1)
 		guest 6.1 6.1 00-kunit,01-module,03-configure,04-utillinux
-		guest 6.1-twin 6.1 11-twin,03-configure,04-utillinux -a ssm.twin=1
+		guest 6.1-twin 6.1 11-twin,15-twin-faults,03-configure,04-utillinux -a ssm.twin=1
 		guest 6.1-adopt 6.1 13-adopt -a ssm.twin=add_standby=1
 		;;
 	7.3) guest 7.3 7.3 00-kunit,01-module,03-configure,04-utillinux ;;
