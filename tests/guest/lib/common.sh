@@ -249,7 +249,8 @@ offline_block() {
 	_try=1
 	while :; do
 		_t0=$(cut -d. -f1 /proc/uptime)
-		timeout -s INT $OFFLINE_SECS sh -c "echo offline >$SYSMEM/memory$1/state" &&
+		# SIGKILL: a test is a background job, which ignores SIGINT
+		timeout -s KILL $OFFLINE_SECS sh -c "echo offline >$SYSMEM/memory$1/state" &&
 			return 0
 		_secs=$(($(cut -d. -f1 /proc/uptime) - _t0))
 		[ $_secs -ge $OFFLINE_SECS ] || return 1
