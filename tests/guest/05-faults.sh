@@ -14,14 +14,6 @@ plan 123
 
 KEEP=/sys/module/$SIM/parameters/keep_machine
 
-errtext() {
-	case $1 in
-	response) echo "Input/output error" ;;
-	timeout | late) echo "Connection timed out" ;;
-	malformed) echo "Protocol error" ;;
-	esac
-}
-
 # A fresh simulated machine is made by the next load, and kept after it.
 fresh_machine() {
 	echo 0 >$KEEP
@@ -51,15 +43,10 @@ mark load
 # is left as it was (or given back what attach assigned).
 for op in read_info storage_info attach; do
 	for m in response timeout malformed; do
-		want=$(errtext $m)
+		want=$(fault_errtext $m)
 		fresh_machine
-		err=$(modprobe $MOD backend=sim increment_size=1M sim_fault=$op,$m 2>&1)
-		if ! loaded && echo "$err" | grep -q "$want"; then
-			ok "load, $op $m: refused with '$want'"
-		else
-			not_ok "load, $op $m: refused with '$want' ($err)"
-			loaded && unload
-		fi
+		load_refused "load, $op $m: refused with '$want'" "$want" \
+			increment_size=1M sim_fault=$op,$m
 		check "load, $op $m: nothing left behind" nothing_left ""
 		check "load, $op $m: firmware has nothing of standby memory assigned" \
 			firmware_clean
@@ -82,14 +69,8 @@ done
 # 256M block) gives back what the attach assigned, also the increment
 # whose unassign failed then.
 fresh_machine
-err=$(modprobe $MOD backend=sim increment_size=1M sim_size=128M \
-	sim_fault=unassign,response 2>&1)
-if ! loaded && echo "$err" | grep -q "No such device"; then
-	ok "load after attach fails: no usable standby memory (ENODEV)"
-else
-	not_ok "load after attach fails: no usable standby memory (ENODEV) ($err)"
-	loaded && unload
-fi
+load_refused "load after attach fails: no usable standby memory (ENODEV)" \
+	"No such device" increment_size=1M sim_size=128M sim_fault=unassign,response
 check "load after attach fails: nothing left behind" nothing_left ""
 check "load after attach fails: firmware got back all the attach assigned" \
 	firmware_clean
@@ -108,13 +89,8 @@ fi
 check "someone else adds memory at [0x40000000-0x4fffffff]" \
 	sh -c "echo '0x40000000 0x10000000' >/sys/kernel/debug/ssm_test_helper/add"
 fw0=$(md5sum <"$SIMDBG/firmware")
-err=$(modprobe $MOD backend=sim increment_size=1M 2>&1)
-if ! loaded && echo "$err" | grep -q "Device or resource busy"; then
-	ok "load refused while a standby block is System RAM (EBUSY)"
-else
-	not_ok "load refused while a standby block is System RAM (EBUSY) ($err)"
-	loaded && unload
-fi
+load_refused "load refused while a standby block is System RAM (EBUSY)" \
+	"Device or resource busy" increment_size=1M
 expect_eq "refused load: firmware unchanged (nothing attached, assigned or unassigned)" \
 	"$(md5sum <"$SIMDBG/firmware")" "$fw0"
 echo none >/sys/kernel/debug/ssm_test_helper/add
@@ -127,8 +103,8 @@ if load mode=lazy 2>/dev/null; then
 		v0=$(counter vetoes)
 		f0=$(sim_counter faults_injected)
 		fault "assign,$m"
-		expect_eq "lazy online, assign $m: the online fails with '$(errtext $m)'" \
-			"$(write_err $SYSMEM/memory$b/state online_movable)" "$(errtext $m)"
+		expect_eq "lazy online, assign $m: the online fails with '$(fault_errtext $m)'" \
+			"$(write_err $SYSMEM/memory$b/state online_movable)" "$(fault_errtext $m)"
 		fault none
 		requests_answered
 		expect_eq "lazy online, assign $m: block offline, not held, increments standby" \

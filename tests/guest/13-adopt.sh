@@ -25,13 +25,8 @@ expect_eq "the kernel added the 4 standby blocks at boot, offline" \
 	"$(kstates)" "offline offline offline offline "
 check "firmware and the kernel's list agree" twin_consistent
 mark adopt-refused
-err=$(modprobe $MOD backend=sim adopt=0 2>&1)
-if ! loaded && echo "$err" | grep -q "Device or resource busy"; then
-	ok "adopt=0: the module leaves them to the kernel and does not load"
-else
-	not_ok "adopt=0: the module leaves them to the kernel and does not load ($err)"
-	loaded && unload
-fi
+load_refused "adopt=0: the module leaves them to the kernel and does not load" \
+	"Device or resource busy" adopt=0
 
 mark adopt-all
 for mode in $MODES; do

@@ -31,13 +31,6 @@ plan $((27 + 1 + (1 + 14 + 12 + 20 + 20 + 3) * $(echo $MODES | wc -w)))
 # The kernel's notifier's view of an outcome: fails (not executed) or
 # succeeds (executed, the answer garbled or late).
 kernel_fails() { [ "$1" = response ] || [ "$1" = timeout ]; }
-errtext() {
-	case $1 in
-	response) echo "Input/output error" ;;
-	timeout | late) echo "Connection timed out" ;;
-	malformed) echo "Protocol error" ;;
-	esac
-}
 
 unload_agree() { unload && twin_consistent; }
 
@@ -45,14 +38,9 @@ mark twf-start
 # --- load: our own requests refused while the kernel's notifier runs ----
 for op in read_info storage_info; do
 	for m in response timeout malformed; do
-		want=$(errtext $m)
-		err=$(modprobe $MOD backend=sim sim_fault=$op,$m 2>&1)
-		if ! loaded && echo "$err" | grep -q "$want"; then
-			ok "load, $op $m: refused with '$want'"
-		else
-			not_ok "load, $op $m: refused with '$want' ($err)"
-			loaded && unload
-		fi
+		want=$(fault_errtext $m)
+		load_refused "load, $op $m: refused with '$want'" "$want" \
+			sim_fault=$op,$m
 		check "load, $op $m: nothing left behind" nothing_left ""
 		check "load, $op $m: firmware and the kernel's list agree" twin_consistent
 	done

@@ -107,6 +107,30 @@ load() {
 }
 unload() { modprobe -r "$MOD"; }
 
+# load_refused <description> <error text> <modprobe arguments...>: one TAP
+# line: the load (backend=sim and the arguments) fails saying the error
+# text and leaves nothing loaded. A module that did load is unloaded.
+load_refused() {
+	_desc=$1 _want=$2
+	shift 2
+	_err=$(modprobe "$MOD" backend=sim "$@" 2>&1)
+	if ! loaded && echo "$_err" | grep -q "$_want"; then
+		ok "$_desc"
+	else
+		not_ok "$_desc ($_err)"
+		loaded && unload
+	fi
+}
+
+# The error a request hit by a fault of the simulated firmware returns.
+fault_errtext() {
+	case $1 in
+	response) echo "Input/output error" ;;
+	timeout | late) echo "Connection timed out" ;;
+	malformed) echo "Protocol error" ;;
+	esac
+}
+
 # debugfs counter value
 counter() { awk -v k="$1" '$1 == k { print $2 }' "$DBG/counters"; }
 
