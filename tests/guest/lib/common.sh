@@ -105,7 +105,15 @@ load() {
 	fi
 	modprobe "$MOD" backend=sim "$@"
 }
-unload() { modprobe -r "$MOD"; }
+# modprobe -r succeeds for a module that is not loaded: an unload must
+# find it loaded and leave it gone.
+unload() {
+	if ! loaded; then
+		echo "unload: $MOD is not loaded" >&2
+		return 1
+	fi
+	modprobe -r "$MOD" && ! loaded
+}
 
 # load_refused <description> <error text> <modprobe arguments...>: one TAP
 # line: the load (backend=sim and the arguments) fails saying the error

@@ -79,7 +79,7 @@ actor_reader() {
 actor_unload() {
 	start=$(date +%s)
 	while [ ! -e /tmp/stop ]; do
-		if modprobe -r $MOD 2>/dev/null; then
+		if unload 2>/dev/null; then
 			bump unload
 			rm -f /tmp/quiesce
 			load "$@" 2>/dev/null
