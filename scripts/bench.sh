@@ -98,14 +98,14 @@ for k in $KERNELS; do
 	done
 	upstream_plot=""
 	[ -s "$TOP/build/plot-$k-upstream.dat" ] &&
-		upstream_plot=", \"$TOP/build/plot-$k-upstream.dat\" using 1:2:3:4 with yerrorlines title \"upstream with EDAT-1: MHP_MEMMAP_ON_MEMORY|MHP_OFFLINE_INACCESSIBLE\""
+		upstream_plot=", \"$TOP/build/plot-$k-upstream.dat\" using 1:2:3:4 with yerrorlines title \"upstream (its flags where the machine has EDAT-1): MHP_MEMMAP_ON_MEMORY|MHP_OFFLINE_INACCESSIBLE\""
 	gnuplot <<-GP
-		set terminal pngcairo size 900,560 noenhanced
+		set terminal pngcairo size 900,680 noenhanced
 		set output "$RES/$k.png"
 		set title "System memory taken by standby memory, Linux $kver (QEMU s390x TCG: 4 KiB page tables)"
 		set xlabel "standby memory added (MiB)"
 		set ylabel "MemFree drop (MiB), median of 5, min-max bars"
-		set key top left
+		set key below vertical
 		set grid
 		set xrange [0:*]
 		set yrange [0:*]
