@@ -9,6 +9,10 @@
 # memmap in system memory (memmap_on_memory=0) at the same pressure must
 # not succeed that way (it fails, or takes the memory from the process),
 # or the test could not tell the two apart.
+#
+# With 1M increments (increment_size=1M) an online makes 256 assign
+# requests: nothing on that path may allocate either (the request slots
+# and their SCCBs are allocated at load).
 . ./lib/common.sh
 
 plan 16
@@ -86,7 +90,7 @@ pcp=$(cat /proc/sys/vm/percpu_pagelist_high_fraction)
 echo 1000000 >/proc/sys/vm/percpu_pagelist_high_fraction
 
 mark load
-check "load mode=lazy" load mode=lazy
+check "load mode=lazy increment_size=1M" load mode=lazy increment_size=1M
 set -- $(our_blocks)
 b=$1 c=$2
 under_pressure "lazy online, memmap on the block" online_block $b
@@ -95,7 +99,7 @@ expect_eq "block $b online, assigned" "$(mem_state $b):$(block_incr_states $b)" 
 offline_block $b
 check "unload" unload
 
-check "load mode=configure" load mode=configure
+check "load mode=configure increment_size=1M" load mode=configure increment_size=1M
 under_pressure "configure + online, memmap on the block" \
 	sh -c "echo 1 >$FWMEM/memory$b/config && echo online_movable >$SYSMEM/memory$b/state"
 expect_eq "configure: configure and online succeeded, the process alive" "$rc:$alive" "0:yes"
