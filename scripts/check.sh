@@ -5,8 +5,9 @@
 #   check: N passed, M failed
 # Exit status is non-zero when anything failed or could not run.
 #
-# Tiers: prerequisites; the test kernels (6.12, 6.1, 7.3, and 6.12-debug
-# with KASAN, kmemleak, UBSAN and pattern-initialised stacks); the module
+# Tiers: prerequisites; the test kernels (6.12, 6.1, 7.3, 6.12-debug
+# with KASAN, kmemleak, UBSAN and pattern-initialised stacks, and
+# 6.12-failalloc, which can fail page allocations); the module
 # built W=1 C=2 against each (every compiler or sparse warning is a
 # failure); checkpatch --strict; DKMS and make install/uninstall against
 # each; Debian 12 and 13: their packaged headers and compiler, dkms
@@ -19,9 +20,10 @@
 # Every boot must print at least the number of checks committed in
 # tests/guest/expected-counts: a boot that silently ran fewer fails.
 #
-# CHECK_KERNELS="6.12 6.1 7.3 6.12-debug debian" and CHECK_TESTS (a guest
-# test list for every boot) narrow a run for development (the counts are
-# then not compared); CI runs everything (.ci/run clears both).
+# CHECK_KERNELS="6.12 6.1 7.3 6.12-debug 6.12-failalloc debian" and
+# CHECK_TESTS (a guest test list for every boot) narrow a run for
+# development (the counts are then not compared); CI runs everything
+# (.ci/run clears both).
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,7 +32,7 @@ OUT=$TOP/build
 mkdir -p "$OUT"
 TAP=$OUT/check.tap
 : >"$TAP"
-KERNELS=${CHECK_KERNELS:-6.12 6.1 7.3 6.12-debug debian}
+KERNELS=${CHECK_KERNELS:-6.12 6.1 7.3 6.12-debug 6.12-failalloc debian}
 COUNTS=$TOP/tests/guest/expected-counts
 export SSM_CACHE=${SSM_CACHE:-/var/cache/s390-standby-mem}
 export ARCH=s390 CROSS_COMPILE=s390x-linux-gnu-
@@ -134,8 +136,8 @@ clean_build() {
 	[ -f s390_standby_mem.ko ] && [ -f s390_standby_mem_kunit.ko ]
 }
 for k in $KERNELS; do
-	# the debug kernel is 6.12 with checkers: its guest builds the modules
-	[ "$k" = debian ] || [ "$k" = 6.12-debug ] && continue
+	# the variants are 6.12 with checkers: their guests build the modules
+	case $k in debian | 6.12-debug | 6.12-failalloc) continue ;; esac
 	[ -n "${KDIR[$k]:-}" ] || { not_ok "module for $k: no kernel"; continue; }
 	sp="W=1 C=2"
 	[ "$k" = 7.3 ] && sp="W=1"
@@ -199,6 +201,11 @@ for k in $KERNELS; do
 		# did at 250 Hz: an RCU stall, softirqs on one CPU) leaves CI
 		# time for the rest.
 		guest 6.12-debug 6.12-debug 02-lazy,03-configure,05-faults,12-kmemleak -T 1500
+		;;
+	6.12-failalloc)
+		# Page allocations under the module's code fail for the
+		# writer: online and offline must not make any.
+		guest 6.12-failalloc 6.12-failalloc 16-noalloc
 		;;
 	debian)
 		# Debian 12 and 13 as their users run them: their kernel, their
