@@ -5,6 +5,8 @@
 # its output; a few TAP lines let the host tell whether it worked.
 . ./lib/common.sh
 
+plan 3
+
 say() { printf '\n### %s\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
 ours() { dmesg | grep "$MOD: " | sed -n "$1"; }
