@@ -67,15 +67,52 @@ fetch_deb() {
 		log "download $pkg"
 		# shellcheck disable=SC2086
 		(cd "$DEBS" && apt-get $o download -qq "$pkg" >&2) ||
+			fetch_earlier_update "$o" "$pkg" ||
 			die "apt-get download $pkg failed"
 		deb=$(ls "$DEBS/${pkg}"_*.deb | sort -V | tail -n1)
 	fi
 	echo "$deb"
 }
 
+# An archive may list a stable update whose files it does not serve yet
+# (seen: libc6 2.41-12+deb13u5 listed, its .deb 404, +deb13u4 served).
+# Then the earlier updates of the same release are fetched from the
+# pool, newest first: +debNNuK for K below the listed one, then the
+# release itself. Not listed, so apt cannot check their hashes; the
+# package name and version inside are checked, and the log says which
+# version came instead.
+fetch_earlier_update() {
+	local o=$1 pkg=$2 uri file dir ver base k v tmp
+	# shellcheck disable=SC2086
+	uri=$(apt-get $o --print-uris download "$pkg" 2>/dev/null |
+		awk -F"'" 'NR == 1 { print $2 }')
+	file=${uri##*/}
+	dir=${uri%/*}
+	ver=$(echo "$file" | awk -F_ '{ print $2 }' | sed 's/%2b/+/gI; s/%7e/~/gI')
+	[[ $ver =~ ^(.*\+deb[0-9]+u)([0-9]+)$ ]] || return 1
+	base=${BASH_REMATCH[1]}
+	k=${BASH_REMATCH[2]}
+	tmp=$DEBS/.partial.deb
+	while [ "$k" -ge 0 ]; do
+		k=$((k - 1))
+		v=$base$k
+		[ $k -lt 1 ] && v=${base%+deb*}
+		rm -f "$tmp"
+		if curl -fsS -m 300 -o "$tmp" "$dir/${file/_*_/_${v//+/%2b}_}" 2>/dev/null &&
+			[ "$(dpkg-deb -f "$tmp" Package Version 2>/dev/null | tr '\n' ' ')" = "Package: $pkg Version: $v " ]; then
+			log "$pkg $ver is listed but not served: took $v"
+			mv "$tmp" "$DEBS/${file/_*_/_${v}_}"
+			return 0
+		fi
+		[ $k -lt 1 ] && break
+	done
+	rm -f "$tmp"
+	return 1
+}
+
 HOST_PKGS="gcc-s390x-linux-gnu libc6-dev-s390x-cross bc flex bison libelf-dev
 	libssl-dev cpio kmod sparse dkms make gcc python3 perl xz-utils gawk
-	rsync file mmdebstrap"
+	rsync file mmdebstrap curl"
 
 host() {
 	local uri list=/etc/apt/sources.list.d/s390-standby-mem-backports.list
@@ -138,23 +175,39 @@ sources() {
 
 # s390x userland for the guest: busybox-static, kmod and the libraries it
 # needs, unpacked into $CACHE/userland (never installed on this host).
-USERLAND_PKGS="busybox-static kmod libkmod2 libc6 liblzma5 libzstd1 libssl3t64 zlib1g"
+# From bookworm, the host's own release: an archive serves that one in
+# full, where stable's newest updates can be listed before their files
+# are there (seen: trixie's libssl3t64 listed, not served, no earlier
+# version in the pool either). kmod 30 reads the .ko.xz modules Debian 13
+# installs as well.
+USERLAND_SUITE=bookworm
+USERLAND_PKGS="busybox-static kmod libkmod2 libc6 liblzma5 libzstd1 libssl3 zlib1g"
 
 userland() {
-	local uri o p deb root=$CACHE/userland
-	# The stamp names the package list: a changed list unpacks anew.
-	[ "$(cat "$root/.done" 2>/dev/null)" = "$USERLAND_PKGS" ] && return 0
+	local uri o p deb root=$CACHE/userland DEBS=$DEBS/s390x-$USERLAND_SUITE
+	# The stamp names suite and package list: a change unpacks anew.
+	[ "$(cat "$root/.done" 2>/dev/null)" = "$USERLAND_SUITE $USERLAND_PKGS" ] &&
+		return 0
 	uri=$(archive_uri)
-	o=$(private_apt s390x "deb [arch=s390x] $uri stable main" \
+	o=$(private_apt "s390x-$USERLAND_SUITE" \
+		"deb [arch=s390x] $uri $USERLAND_SUITE main" \
 		"-o APT::Architecture=s390x -o APT::Architectures=s390x")
+	mkdir -p "$DEBS"
 	rm -rf "$root"
 	mkdir -p "$root"
 	for p in $USERLAND_PKGS; do
 		deb=$(fetch_deb "$o" "$p")
 		dpkg-deb -x "$deb" "$root"
 	done
+	# Merged /usr, as the initramfs has it (bookworm ships /bin, /lib).
+	for p in bin sbin lib; do
+		[ -d "$root/$p" ] && [ ! -L "$root/$p" ] || continue
+		mkdir -p "$root/usr/$p"
+		cp -a "$root/$p/." "$root/usr/$p/"
+		rm -rf "${root:?}/$p"
+	done
 	[ -x "$root/usr/bin/busybox" ] || die "busybox-static did not unpack"
-	echo "$USERLAND_PKGS" >"$root/.done"
+	echo "$USERLAND_SUITE $USERLAND_PKGS" >"$root/.done"
 }
 
 # make bench: gnuplot for the plot.
