@@ -273,14 +273,22 @@ static int ssm_build_layout(struct ssm *s, const struct ssm_scp_info *info)
 	return 0;
 }
 
-/* Attach what is not attached yet: from here on firmware state changes. */
+/*
+ * Attach what is not attached yet: from here on firmware state changes.
+ * Lazy mode adds every block now and needs every element attached. In
+ * configure mode an element that does not attach stays standby, as
+ * upstream has it: each config write attaches it again, and until then
+ * only the blocks on it fail to configure.
+ */
 static int ssm_attach(struct ssm *s)
 {
 	struct ssm_layout *l = &s->layout;
 	int rc;
 
 	rc = ssm_client_attach_all(&s->client, l);
-	if (rc) {
+	if (rc && s->mode == SSM_MODE_CONFIGURE) {
+		pr_warn("not every storage element attached: attached again at each config write\n");
+	} else if (rc) {
 		pr_err("cannot attach storage elements: %d\n", rc);
 		return rc;
 	}

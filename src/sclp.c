@@ -505,21 +505,28 @@ static int ssm_client_attach(struct ssm_client *c, struct ssm_layout *l, u8 id)
  * @c: client, after ssm_client_discover()
  * @l: layout
  *
+ * An element that does not attach is logged and stays unattached (its
+ * increments standby, none of them assignable); the others are attached
+ * all the same, as upstream does.
+ *
  * Return: 0 or the first error.
  */
 int ssm_client_attach_all(struct ssm_client *c, struct ssm_layout *l)
 {
 	unsigned int id;
-	int rc;
+	int rc, first = 0;
 
 	for (id = 0; id <= c->max_id; id++) {
 		if (!test_bit(id, c->present) || test_bit(id, c->attached))
 			continue;
 		rc = ssm_client_attach(c, l, id);
-		if (rc)
-			return rc;
+		if (!rc)
+			continue;
+		pr_warn("storage element %u: attach failed: %d\n", id, rc);
+		if (!first)
+			first = rc;
 	}
-	return 0;
+	return first;
 }
 
 static int ssm_client_do_assign(struct ssm_client *c, bool assign, u16 rn)

@@ -11,7 +11,7 @@
 
 # suite:cases (KTAP "# Totals: ... total:N" of the suite)
 SUITES="s390_standby_mem_sccb:28 s390_standby_mem_layout:35
-	s390_standby_mem_sclp:32 s390_standby_mem_sim:25
+	s390_standby_mem_sclp:33 s390_standby_mem_sim:25
 	s390_standby_mem_compat:2"
 
 total=0

@@ -10,7 +10,7 @@
 # The README's fault matrix is this file.
 . ./lib/common.sh
 
-plan 124
+plan 162
 
 KEEP=/sys/module/$SIM/parameters/keep_machine
 
@@ -74,6 +74,61 @@ load_refused "load after attach fails: no usable standby memory (ENODEV)" \
 check "load after attach fails: nothing left behind" nothing_left ""
 check "load after attach fails: firmware got back all the attach assigned" \
 	firmware_clean
+
+# In configure mode a storage element that does not attach at load does
+# not fail the load: it stays unattached, its block standby, and every
+# config write attaches it again, as upstream (lazy mode adds every block
+# at load and refuses, above). Element 4 is the first above boot memory
+# and holds the first standby block.
+elem4_attached() {
+	awk 'NR > 1 && $4 == 4 { print $5; exit }' "$SIMDBG/firmware"
+}
+for m in response timeout malformed; do
+	# a malformed answer comes from an attach that was made
+	fw=0
+	[ $m = malformed ] && fw=1
+	fresh_machine
+	mark cfg-attach-$m
+	check "configure load, attach $m: the load goes on" \
+		load mode=configure increment_size=1M sim_fault=attach,$m
+	expect_log cfg-attach-$m "storage element 4: attach failed" \
+		"configure load, attach $m: dmesg names the element"
+	b=$(our_blocks | head -n1)
+	expect_eq "configure load, attach $m: block $b standby, element 4 attached in firmware: $fw" \
+		"$(block_state $b):$(elem4_attached)" "standby:$fw"
+	check "configure load, attach $m: firmware has nothing of standby memory assigned" \
+		firmware_clean
+	check "configure load, attach $m: a config write attaches it and configures block $b" \
+		sh -c "echo 1 >$FWMEM/memory$b/config"
+	expect_eq "configure load, attach $m: element 4 attached, block $b assigned" \
+		"$(elem4_attached):$(block_incr_states $b)" "1:assigned assigned"
+	check "configure load, attach $m: deconfigure" \
+		sh -c "echo 0 >$FWMEM/memory$b/config"
+	check "configure load, attach $m: our table agrees with firmware" \
+		increments_consistent
+	check "configure load, attach $m: unload" unload
+	check "configure load, attach $m: firmware has nothing of standby memory assigned after unload" \
+		firmware_clean
+done
+# The attach fails again at the config write: -EIO, nothing changed; the
+# next write attaches it.
+fresh_machine
+check "configure load, attach fails twice: the load goes on" \
+	load mode=configure increment_size=1M sim_fault=attach,response
+b=$(our_blocks | head -n1)
+fault attach,response
+expect_eq "config write, attach fails again: the write fails with EIO" \
+	"$(write_err $FWMEM/memory$b/config 1)" "Input/output error"
+fault none
+expect_eq "config write, attach fails again: block $b standby, config 0, element 4 not attached" \
+	"$(block_state $b):$(cat $FWMEM/memory$b/config):$(elem4_attached)" "standby:0:0"
+check "config write, attach fails again: firmware has nothing of standby memory assigned" \
+	firmware_clean
+check "config write after it: attaches and configures block $b" \
+	sh -c "echo 1 >$FWMEM/memory$b/config"
+check "config write after it: deconfigure" sh -c "echo 0 >$FWMEM/memory$b/config"
+check "config write after it: our table agrees with firmware" increments_consistent
+check "config write after it: unload" unload
 
 # A load refused because memory of someone else's is in our range changes
 # nothing in firmware: the check comes before the attach. The machine is

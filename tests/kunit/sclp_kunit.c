@@ -251,6 +251,35 @@ static void client_probe_under_fault(struct kunit *test)
 		expect_all_standby(test, e, 1024);
 }
 
+/*
+ * An element that does not attach does not stop the others; it stays
+ * unattached, its increments standby and not assignable, until the next
+ * attach_all attaches it (configure mode: the next config write).
+ */
+static void client_attach_goes_on_past_an_element(struct kunit *test)
+{
+	struct client_env *e = env_new(test, MiB(1), GiB(2), GiB(1), 256);
+	bool unsure = true;
+
+	arm(e, "attach,response");
+	KUNIT_EXPECT_EQ(test, env_probe(test, e), -EIO);
+	KUNIT_EXPECT_EQ(test, e->c.requests[SSM_OP_ATTACH], 4);
+	KUNIT_EXPECT_FALSE(test, test_bit(4, e->c.attached));
+	KUNIT_EXPECT_TRUE(test, test_bit(5, e->c.attached));
+	KUNIT_EXPECT_TRUE(test, test_bit(7, e->c.attached));
+	expect_all_standby(test, e, 1024);
+	KUNIT_EXPECT_EQ(test, ssm_client_assign(&e->c, 1025, &unsure), -EIO);
+	KUNIT_EXPECT_FALSE(test, fw_assigned(e, 1025));
+
+	KUNIT_EXPECT_EQ(test, ssm_client_attach_all(&e->c, &e->l), 0);
+	KUNIT_EXPECT_EQ(test, e->c.requests[SSM_OP_ATTACH], 5);
+	KUNIT_EXPECT_TRUE(test, test_bit(4, e->c.attached));
+	expect_all_standby(test, e, 1024);
+	KUNIT_EXPECT_EQ(test, ssm_client_assign(&e->c, 1025, &unsure), 0);
+	KUNIT_EXPECT_TRUE(test, fw_assigned(e, 1025));
+	KUNIT_EXPECT_EQ(test, ssm_client_unassign(&e->c, 1025), 0);
+}
+
 static const struct fault_case assign_faults[] = {
 	{ "assign,response", -EIO },
 	{ "assign,timeout", -ETIMEDOUT },
@@ -573,6 +602,7 @@ static struct kunit_case client_cases[] = {
 	KUNIT_CASE(client_assign_unassign),
 	KUNIT_CASE(client_records_last_response),
 	KUNIT_CASE_PARAM(client_probe_under_fault, probe_fault_gen_params),
+	KUNIT_CASE(client_attach_goes_on_past_an_element),
 	KUNIT_CASE_PARAM(client_assign_under_fault, assign_fault_gen_params),
 	KUNIT_CASE_PARAM(client_unassign_under_fault, unassign_fault_gen_params),
 	KUNIT_CASE(client_sim_protects_boot_memory),
