@@ -152,11 +152,7 @@ wait $pid 2>/dev/null
 # memory than before is no loss (KASAN's quarantine and reclaimed slab
 # on the debug kernel gave 8-16 MiB more once).
 d=$(($(settled_free_kb) - mf0))
-if [ $d -gt -8192 ]; then
-	ok "MemFree back within 8 MiB after the program exits ($d kB)"
-else
-	not_ok "MemFree back within 8 MiB after the program exits ($d kB)"
-fi
+check "MemFree back within 8 MiB after the program exits ($d kB)" [ $d -gt -8192 ]
 expect_eq "all blocks offline" "$(blocks_summary)" "$(for x in $blocks; do printf '%s:offline:0 ' $x; done)"
 
 # Every block online at once: MemTotal grows by all of them.
