@@ -91,12 +91,10 @@ fetch_earlier_update() {
 	ver=$(echo "$file" | awk -F_ '{ print $2 }' | sed 's/%2b/+/gI; s/%7e/~/gI')
 	[[ $ver =~ ^(.*\+deb[0-9]+u)([0-9]+)$ ]] || return 1
 	base=${BASH_REMATCH[1]}
-	k=${BASH_REMATCH[2]}
 	tmp=$DEBS/.partial.deb
-	while [ "$k" -ge 0 ]; do
-		k=$((k - 1))
+	for ((k = BASH_REMATCH[2] - 1; k >= 0; k--)); do
 		v=$base$k
-		[ $k -lt 1 ] && v=${base%+deb*}
+		[ $k = 0 ] && v=${base%+deb*}
 		rm -f "$tmp"
 		if curl -fsS -m 300 -o "$tmp" "$dir/${file/_*_/_${v//+/%2b}_}" 2>/dev/null &&
 			[ "$(dpkg-deb -f "$tmp" Package Version 2>/dev/null | tr '\n' ' ')" = "Package: $pkg Version: $v " ]; then
@@ -104,7 +102,6 @@ fetch_earlier_update() {
 			mv "$tmp" "$DEBS/${file/_*_/_${v}_}"
 			return 0
 		fi
-		[ $k -lt 1 ] && break
 	done
 	rm -f "$tmp"
 	return 1
