@@ -10,7 +10,11 @@
 #                      into $(INSTALL_MOD_PATH)/lib/modules/<release>/updates
 #                      (INSTALL_MOD_DIR), then depmod: modprobe finds it by name
 #   make uninstall     remove what make install put there, then depmod
-#   make check         every test tier; last line "check: N passed, M failed"
+#   make check         the CI tier (within 25 minutes on a fresh machine):
+#                      6.12, one boot per kind of evidence; last line
+#                      "check: N passed, M failed"
+#   make check-full    everything: every kernel, the debug and failalloc
+#                      kernels, Debian 12 and 13, the long runs
 #   make demo          boot an s390x guest and show standby memory going online
 #   make bench         measurements (memory cost, online speed, scale)
 #   make stress DURATION=600   the long concurrency run
@@ -29,7 +33,7 @@ CROSS_COMPILE ?= s390x-linux-gnu-
 export ARCH CROSS_COMPILE
 endif
 
-.PHONY: all modules kunit test-modules install uninstall check demo bench \
+.PHONY: all modules kunit test-modules install uninstall check check-full demo bench \
 	stress clean distclean help
 
 all: modules
@@ -41,7 +45,7 @@ modules: SSM_KUNIT_ARG :=
 kunit test-modules: SSM_KUNIT_ARG := SSM_KUNIT=1
 modules kunit test-modules:
 ifeq ($(KDIR),)
-	@scripts/prereqs.sh host sources
+	@scripts/prereqs.sh host src-$(KVER)
 	+@$(MAKE) --no-print-directory KDIR="$$(scripts/build-kernel.sh $(KVER))" $@
 else
 	+$(MAKE) -C $(KDIR) M=$(CURDIR) $(SSM_KUNIT_ARG) modules
@@ -71,7 +75,7 @@ SSM_MODDIR = $(INSTALL_MOD_PATH)/lib/modules/$(SSM_KREL)/$(INSTALL_MOD_DIR)
 SSM_DEPMOD = $(DEPMOD) $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(SSM_KREL)
 ifeq ($(KDIR),)
 install uninstall:
-	@scripts/prereqs.sh host sources
+	@scripts/prereqs.sh host src-$(KVER)
 	+@$(MAKE) --no-print-directory KDIR="$$(scripts/build-kernel.sh $(KVER))" $@
 else
 install: modules
@@ -88,7 +92,10 @@ uninstall:
 endif
 
 check:
-	@scripts/check.sh
+	@scripts/check.sh check
+
+check-full:
+	@scripts/check.sh full
 
 demo:
 	@scripts/demo.sh

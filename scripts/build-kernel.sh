@@ -29,7 +29,7 @@ log() { echo "build-kernel($SERIES): $*" >&2; }
 die() { echo "build-kernel($SERIES): error: $*" >&2; exit 1; }
 
 pathfile=$CACHE/src/linux-$BASE.path
-[ -f "$pathfile" ] || "$TOP/scripts/prereqs.sh" sources
+[ -f "$pathfile" ] || "$TOP/scripts/prereqs.sh" "src-$BASE" >&2
 SRC=$(cat "$pathfile")
 [ -f "$SRC/Makefile" ] || die "kernel source $SRC missing"
 

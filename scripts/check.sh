@@ -1,42 +1,64 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: every test tier, as TAP lines, then exactly one summary line
+# make check / make check-full: the test tiers, as TAP lines, then exactly
+# one summary line
 #   check: N passed, M failed
 # Exit status is non-zero when anything failed or could not run.
 #
-# Tiers: prerequisites; the test kernels (6.12, 6.1, 7.3, 6.12-debug
-# with KASAN, kmemleak, UBSAN and pattern-initialised stacks, and
-# 6.12-failalloc, which can fail page allocations); the module
-# built W=1 C=2 against each (every compiler or sparse warning is a
-# failure); checkpatch --strict; DKMS and make install/uninstall against
-# each; Debian 12 and 13: their packaged headers and compiler, dkms
-# install, their unmodified kernels; guest runs under QEMU: KUnit, module
-# edges, lazy mode, configure mode, util-linux, faults, kernel faults,
-# memory pressure, concurrency, the /sys/firmware/memory layout, and the
-# real-machine situation beside the kernel's own SCLP notifier (its test
-# double, ssm.twin=1) on 6.12 and 6.1.
+# Usage: scripts/check.sh [check|full]
 #
-# Every boot must print at least the number of checks committed in
-# tests/guest/expected-counts: a boot that silently ran fewer fails.
+# check (make check, README's test command, CI; within 25 minutes on a
+#   fresh machine): prerequisites; the 6.12 test kernel; the module built
+#   W=1 C=2 against it (every compiler or sparse warning is a failure);
+#   checkpatch --strict; DKMS and make install/uninstall against 6.12; and
+#   one boot per kind of evidence: KUnit, the module alone in lazy and
+#   configure mode with the fault matrix, util-linux and concurrency, and
+#   the real-machine situation beside the kernel's own SCLP notifier (its
+#   test double, ssm.twin=1).
+# full (make check-full): all of check, and the kernels 6.1, 7.3,
+#   6.12-debug (KASAN, kmemleak, UBSAN, pattern-initialised stacks) and
+#   6.12-failalloc (page allocations can fail), the module built against
+#   6.1 and 7.3, DKMS and make install against them, Debian 12 and 13
+#   (their packaged headers and compiler, dkms install, their unmodified
+#   kernels), and the boots of tier "full" below: kernel faults, memory
+#   pressure, concurrency at full length, the /sys/firmware/memory
+#   layout, takeover, the kernel's hotplug policy.
+#
+# Every test of every boot must print at least the number of checks
+# committed for it in tests/guest/expected-counts ("<boot> <test> <n>"):
+# a test that silently ran fewer checks fails, in both tiers, and in a
+# narrowed run too.
 #
 # CHECK_KERNELS="6.12 6.1 7.3 6.12-debug 6.12-failalloc debian" and
 # CHECK_TESTS (a guest test list for every boot) narrow a run for
-# development (the counts are then not compared); CI runs everything
-# (.ci/run clears both).
+# development; the tests that did run are still compared. CI runs all of
+# make check (.ci/run clears both).
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP" || exit 2
+TIER=${1:-check}
+case $TIER in
+check) ALL_KERNELS="6.12" ;;
+full) ALL_KERNELS="6.12 6.1 7.3 6.12-debug 6.12-failalloc debian" ;;
+*) echo "usage: scripts/check.sh [check|full]" >&2; exit 2 ;;
+esac
 OUT=$TOP/build
 mkdir -p "$OUT"
 TAP=$OUT/check.tap
 : >"$TAP"
-KERNELS=${CHECK_KERNELS:-6.12 6.1 7.3 6.12-debug 6.12-failalloc debian}
+KERNELS=${CHECK_KERNELS:-$ALL_KERNELS}
 COUNTS=$TOP/tests/guest/expected-counts
 export SSM_CACHE=${SSM_CACHE:-/var/cache/s390-standby-mem}
 export ARCH=s390 CROSS_COMPILE=s390x-linux-gnu-
 [ "$(uname -m)" = s390x ] && unset ARCH CROSS_COMPILE
+START=$(date +%s)
+
+# in_tier <tier>: a step of that tier runs in this one
+in_tier() { [ "$1" = check ] || [ "$TIER" = full ]; }
+# want_kernel <series>: the series is among those this run covers
+want_kernel() { [[ " $KERNELS " == *" $1 "* ]]; }
 
 tap() { echo "$*" | tee -a "$TAP"; }
 ok() { tap "ok - [host] $*"; }
@@ -54,42 +76,46 @@ step() {
 		return 1
 	fi
 }
-# relay <label> <runner status> <tap file>: the boot's TAP lines into
-# ours, then whether the runner ended well and the boot ran its checks.
+# relay <label> <runner status> <tap file> <tests>: the boot's TAP lines
+# into ours, then whether the runner ended well and each test ran at
+# least its committed number of checks.
 relay() {
-	local label=$1 rc=$2 file=$3 n want
+	local label=$1 rc=$2 file=$3 tests=$4 t n want
 	grep -E '^(not )?ok |^# ' "$file" | while IFS= read -r l; do
 		case $l in
 		"#"*) echo "$l" ;;
 		*) tap "$l" ;;
 		esac
 	done
-	n=$(grep -cE '^(not )?ok ' "$file")
 	if [ "$rc" != 0 ] && ! grep -q '^not ok ' "$file"; then
 		not_ok "[$label] the guest runner ended with status $rc"
 	fi
-	if [ -n "${CHECK_TESTS:-}" ]; then
-		echo "# [$label] $n checks (CHECK_TESTS set: not compared)"
-		return
-	fi
-	want=$(awk -v l="$label" '$1 == l { print $2 }' "$COUNTS")
-	if [ -z "$want" ]; then
-		not_ok "[$label] a committed number of checks (tests/guest/expected-counts)"
-	elif [ "$n" -lt "$want" ]; then
-		not_ok "[$label] ran $n checks, at least $want expected"
-	else
-		ok "[$label] ran $n checks, at least $want expected"
-	fi
+	for t in ${tests//,/ }; do
+		n=$(grep -cE "^(not )?ok - \[$label\] $t: " "$file")
+		want=$(awk -v l="$label" -v t="$t" \
+			'$1 == l && $2 == t { print $3 }' "$COUNTS")
+		if [ -z "$want" ] && [ -n "${CHECK_TESTS:-}" ]; then
+			echo "# [$label] $t: $n checks (no committed count for this boot: not compared)"
+		elif [ -z "$want" ]; then
+			not_ok "[$label] $t: a committed number of checks (tests/guest/expected-counts)"
+		elif [ "$n" -lt "$want" ]; then
+			not_ok "[$label] $t: ran $n checks, at least $want expected"
+		else
+			ok "[$label] $t: ran $n checks, at least $want expected"
+		fi
+	done
 }
 # guest <label> <series> <tests> [guest.sh args]: one boot of our kernel
 guest() {
-	local label=$1 series=$2 tests=$3 rc
+	local label=$1 series=$2 tests=$3 rc t0
 	shift 3
 	[ -n "${CHECK_TESTS:-}" ] && tests=$CHECK_TESTS
 	echo "# guest $label: $tests"
+	t0=$(date +%s)
 	scripts/guest.sh "$@" "$series" "$tests" "$label" >"$OUT/$label.tap" 2>&1
 	rc=$?
-	relay "$label" $rc "$OUT/$label.tap"
+	echo "# [$label] boot took $(($(date +%s) - t0)) s (make check at $(($(date +%s) - START)) s)"
+	relay "$label" $rc "$OUT/$label.tap" "$tests"
 }
 # debian <label> <release> <tests> [debian-guest.sh args]: Debian's kernel
 debian() {
@@ -99,12 +125,17 @@ debian() {
 	echo "# guest $label: $tests"
 	scripts/debian-guest.sh "$@" "$rel" "$tests" "$label" >"$OUT/$label.tap" 2>&1
 	rc=$?
-	relay "$label" $rc "$OUT/$label.tap"
+	relay "$label" $rc "$OUT/$label.tap" "$tests"
 }
 
-# Prerequisites: host packages, kernel sources, guest userland, util-linux.
+# Prerequisites: host packages, the kernel sources of this run, guest
+# userland, util-linux.
+prereqs=(host userland utillinux)
+for k in $KERNELS; do
+	case $k in debian) ;; *) prereqs+=("src-${k%%-*}") ;; esac
+done
 step "prerequisites installed (apt, kernel sources, s390x userland, util-linux)" \
-	scripts/prereqs.sh all utillinux || {
+	scripts/prereqs.sh "${prereqs[@]}" || {
 	tap "check: $(grep -c '^ok ' "$TAP") passed, $(grep -c '^not ok ' "$TAP") failed"
 	exit 1
 }
@@ -148,14 +179,17 @@ done
 # checkpatch --strict over every kernel C source and header of ours (the
 # guest's user-space test programs are not kernel code).
 checkpatch() {
-	local src
+	local src rc
 	src=$(cat "$SSM_CACHE/src/linux-6.12.path")
 	# shellcheck disable=SC2046
 	"$src/scripts/checkpatch.pl" --no-tree --strict --terse --show-types \
 		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
 		-f $(find src include tests/kunit tests/bench tests/helper tests/twin -name '*.[ch]' ! -name '*.mod.c' 2>/dev/null | sort) \
 		>"$OUT/checkpatch.log" 2>&1
+	rc=$?
 	cat "$OUT/checkpatch.log"
+	# checkpatch exits non-zero on any finding, and when it cannot run
+	[ $rc = 0 ] || { echo "checkpatch.pl exited with status $rc"; return 1; }
 	! grep -qE ': (ERROR|WARNING|CHECK):' "$OUT/checkpatch.log"
 }
 step "checkpatch.pl --strict: zero errors, warnings and checks" checkpatch
@@ -168,62 +202,64 @@ for k in 6.12 6.1 7.3; do
 	step "make install/uninstall against $k" scripts/install-check.sh "${KDIR[$k]}"
 done
 
-# Guest tests of our kernels, and of Debian's (which need no KDIR).
-for k in $KERNELS; do
-	[ "$k" = debian ] || [ -n "${KDIR[$k]:-}" ] || continue
-	case $k in
-	6.12)
-		guest 6.12-lazy 6.12 00-kunit,01-module,05-faults,02-lazy
-		guest 6.12-configure 6.12 03-configure,04-utillinux,08-concurrency
-		guest 6.12-concurrency-lazy 6.12 09-concurrency-lazy
-		guest 6.12-layout 6.12 10-layout -a mem=1088M
-		# The real-machine situation: the kernel's own notifier too.
-		guest 6.12-twin 6.12 11-twin,15-twin-faults,02-lazy,03-configure,04-utillinux,08-concurrency -a ssm.twin=1 -T 2100
-		# A stock kernel: its initcall added the standby memory.
-		guest 6.12-adopt 6.12 13-adopt -a ssm.twin=add_standby=1
-		# The kernel onlines added memory on its own.
-		guest 6.12-policy 6.12 14-policy -a memhp_default_state=online
-		# A test that leaves a kernel-zone block online for good (it
-		# pins the module) ends its boot.
-		guest 6.12-kernel-faults 6.12 06-kernel-faults
-		;;
-	6.1)
-		guest 6.1 6.1 00-kunit,01-module,03-configure,04-utillinux
-		guest 6.1-twin 6.1 11-twin,15-twin-faults,03-configure,04-utillinux -a ssm.twin=1
-		guest 6.1-adopt 6.1 13-adopt -a ssm.twin=add_standby=1
-		;;
-	7.3) guest 7.3 7.3 00-kunit,01-module,03-configure,04-utillinux ;;
-	6.12-debug)
-		# The kernel's memory checkers watch the module, the fault
-		# matrix included; kmemleak looks after the last unload. It
-		# takes about 12 minutes (100 Hz tick, kernel/config.debug);
-		# 25 is its limit, so that a boot that stalls (as this kernel
-		# did at 250 Hz: an RCU stall, softirqs on one CPU) leaves CI
-		# time for the rest.
-		guest 6.12-debug 6.12-debug 02-lazy,03-configure,05-faults,12-kmemleak -T 1500
-		;;
-	6.12-failalloc)
-		# Page allocations under the module's code fail for the
-		# writer: online and offline must not make any.
-		guest 6.12-failalloc 6.12-failalloc 16-noalloc
-		;;
-	debian)
-		# Debian 12 and 13 as their users run them: their kernel, their
-		# headers and compiler, dkms install, modprobe.
-		for rel in bookworm trixie; do
-			if step "Debian $rel: dkms install with its packaged headers and compiler" \
-				scripts/debian-kernel.sh "$rel"; then
-				step "Debian $rel: make install/uninstall against its packaged headers" \
-					scripts/install-check.sh "$(scripts/debian-kernel.sh "$rel" 2>/dev/null)"
-			fi
-		done
-		debian debian-bookworm bookworm 01-module,03-configure,04-utillinux
-		# 07-pressure fills all of system memory three times: 3 min
-		# per fill under lockdep and TCG (our kernels), seconds here.
-		debian debian-trixie trixie 01-module,02-lazy,03-configure,04-utillinux,07-pressure
-		;;
-	esac
-done
+# The boots: "<tier> <label> <series> <tests> [guest.sh args]". make
+# check runs the boots of tier "check": one per kind of evidence that a
+# regression in ordinary work would break. make check-full runs those
+# and the "full" ones: every kernel, the checkers, the long runs.
+BOOTS="
+check 6.12-lazy 6.12 00-kunit,01-module,05-faults,02-lazy
+check 6.12-configure 6.12 03-configure,04-utillinux,08-concurrency
+check 6.12-twin 6.12 11-twin,15-twin-faults -a ssm.twin=1
+full 6.12-concurrency-lazy 6.12 09-concurrency-lazy
+full 6.12-layout 6.12 10-layout -a mem=1088M
+full 6.12-twin-concurrency 6.12 08-concurrency -a ssm.twin=1
+full 6.12-adopt 6.12 13-adopt -a ssm.twin=add_standby=1
+full 6.12-policy 6.12 14-policy -a memhp_default_state=online
+full 6.12-kernel-faults 6.12 06-kernel-faults
+full 6.1 6.1 00-kunit,01-module,03-configure,04-utillinux
+full 6.1-twin 6.1 11-twin,15-twin-faults -a ssm.twin=1
+full 6.1-adopt 6.1 13-adopt -a ssm.twin=add_standby=1
+full 7.3 7.3 00-kunit,01-module,03-configure,04-utillinux
+full 6.12-debug 6.12-debug 02-lazy,03-configure,05-faults,12-kmemleak -T 1500
+full 6.12-failalloc 6.12-failalloc 16-noalloc
+"
+# Notes on the boots:
+# - 6.12-twin: the real-machine situation, the kernel's own notifier (its
+#   test double) beside us. 11-twin runs lazy and configure mode through
+#   it; 6.12-twin-concurrency races our code with its notifier under
+#   lockdep.
+# - 6.12-adopt: a stock kernel whose initcall added the standby memory.
+# - 6.12-policy: the kernel onlines added memory on its own.
+# - 6.12-kernel-faults leaves a kernel-zone block online for good (it
+#   pins the module): it ends its boot.
+# - 6.12-debug: the kernel's memory checkers watch the module, the fault
+#   matrix's error paths included; kmemleak looks after the last unload.
+#   About 12 minutes (100 Hz tick); 25 is its limit.
+# - 6.12-failalloc: page allocations under the module's code fail for
+#   the writer: online and offline must not make any.
+while read -r tier label series tests args; do
+	[ -n "$tier" ] || continue
+	in_tier "$tier" || continue
+	[ -n "${KDIR[$series]:-}" ] || continue
+	# shellcheck disable=SC2086
+	guest "$label" "$series" "$tests" $args
+done <<<"$BOOTS"
+
+# Debian 12 and 13 as their users run them: their kernel, their headers
+# and compiler, dkms install, modprobe. 07-pressure fills all of system
+# memory three times: 3 min per fill under lockdep and TCG (our kernels),
+# seconds here.
+if in_tier full && want_kernel debian; then
+	for rel in bookworm trixie; do
+		if step "Debian $rel: dkms install with its packaged headers and compiler" \
+			scripts/debian-kernel.sh "$rel"; then
+			step "Debian $rel: make install/uninstall against its packaged headers" \
+				scripts/install-check.sh "$(scripts/debian-kernel.sh "$rel" 2>/dev/null)"
+		fi
+	done
+	debian debian-bookworm bookworm 01-module,03-configure,04-utillinux
+	debian debian-trixie trixie 01-module,02-lazy,03-configure,04-utillinux,07-pressure
+fi
 
 passed=$(grep -c '^ok ' "$TAP")
 failed=$(grep -c '^not ok ' "$TAP")
@@ -231,5 +267,8 @@ if [ "$failed" -gt 0 ]; then
 	echo "# failed:"
 	grep '^not ok ' "$TAP" | sed 's/^/#   /'
 fi
+target=check
+[ "$TIER" = full ] && target=check-full
+echo "# make $target took $(($(date +%s) - START)) s"
 echo "check: $passed passed, $failed failed"
 [ "$failed" = 0 ] && [ "$passed" -gt 0 ]

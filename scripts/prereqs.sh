@@ -12,7 +12,8 @@
 # The archive URI is read from the machine's debian.sources; no host name
 # is written into the repository.
 #
-# Usage: scripts/prereqs.sh [all|host|sources|userland|utillinux|bench] ...
+# Usage: scripts/prereqs.sh [all|host|sources|src-<ver>|userland|utillinux|bench] ...
+#   sources   the kernel sources 6.12, 6.1 and 7.3; src-6.12 one of them
 set -euo pipefail
 
 CACHE=${SSM_CACHE:-/var/cache/s390-standby-mem}
@@ -164,10 +165,21 @@ kernel_source() {
 	echo "$tree" >"$SRC/linux-$ver.path"
 }
 
+# The suite each kernel source comes from.
+source_suite() {
+	case $1 in
+	6.12) echo bookworm-backports ;;
+	6.1) echo bookworm ;;
+	7.3) echo trixie-backports ;;
+	*) die "no kernel source $1 (6.1, 6.12 or 7.3)" ;;
+	esac
+}
+
 sources() {
-	kernel_source 6.12 bookworm-backports
-	kernel_source 6.1 bookworm
-	kernel_source 7.3 trixie-backports
+	local v
+	for v in 6.12 6.1 7.3; do
+		kernel_source "$v" "$(source_suite "$v")"
+	done
 }
 
 # s390x userland for the guest: busybox-static, kmod and the libraries it
@@ -226,6 +238,11 @@ for what in "$@"; do
 	case $what in
 	all) host; sources; userland ;;
 	host | sources | userland | utillinux | bench) "$what" ;;
+	src-*)
+		v=${what#src-}
+		v=${v%%-*}
+		kernel_source "$v" "$(source_suite "$v")"
+		;;
 	*) die "unknown target $what" ;;
 	esac
 done

@@ -97,8 +97,10 @@ exec 7>&-
 secs=$(($(date +%s) - start))
 echo "# [$LABEL] guest ran ${secs}s, log: $LOG" >&2
 
+twin_wanted=0
+case " $EXTRA " in *" ssm.twin="*) twin_wanted=1 ;; esac
 tr -d '\r' <"$LOG" | awk -v label="$LABEL" -v timed_out=$timed_out -v secs=$secs \
-	-v kind="$KIND" '
+	-v kind="$KIND" -v twin_wanted=$twin_wanted '
 function emit(good, what) {
 	printf "%s - [%s] %s\n", good ? "ok" : "not ok", label, what
 }
@@ -126,6 +128,15 @@ indmesg && /Linux version / { dfirst = 1 }
 indmesg && /ssm-dmesg-last$/ { dlast = 1 }
 /^# ssm-lockdep / { lockdep = $3; next }
 !indmesg && /^1\.\.[0-9]+$/ && cur != "" { plan[cur] = substr($0, 4); next }
+# A check printed outside any test (init: the test double failed to load)
+# counts like any other.
+!indmesg && /^(not )?ok / && cur == "" {
+	good = ($1 == "ok")
+	sub(/^(not )?ok -? ?/, "")
+	emit(good, "init: " $0)
+	next
+}
+/^# ssm-twin loaded/ { twin_loaded = 1; next }
 !indmesg && /^(not )?ok / && cur != "" {
 	good = ($1 == "ok")
 	count[cur]++
@@ -139,6 +150,10 @@ END {
 	if (timed_out) emit(0, "guest timed out after " secs "s")
 	else if (!done) emit(0, "guest did not reach the end (crash?)")
 	else printf "# [%s] guest finished in %ds\n", label, secs
+	# ssm.twin=: the boot is about the real-machine situation, which
+	# does not exist without the double
+	if (twin_wanted)
+		emit(twin_loaded, "the kernel'"'"'s notifier'"'"'s test double (ssm.twin) loaded before the tests")
 	printf "%s\n", dumped ? "# dmesg dumped" : "# no dmesg dump"
 	printf "# lockdep %s\n", lockdep == "" ? "unknown" : lockdep
 }' >"$LOG.tap"

@@ -174,7 +174,13 @@ twin_present && SHARED=1
 # The kernel's list (its test double's) agrees with firmware: it calls an
 # increment standby exactly where firmware has it unassigned.
 twin_consistent() {
-	twin_present || return 0
+	if ! twin_present; then
+		# agreeing with a double that should be there and is not is no
+		# agreement: only a boot without ssm.twin= has nothing to check
+		[ -z "$(ssm_arg twin)" ] && return 0
+		echo "the kernel's notifier's test double is not loaded (ssm.twin=$(ssm_arg twin))" >>/tmp/why
+		return 1
+	fi
 	awk 'FNR == 1 { f++; next } f == 1 { fw[$1] = $3; next }
 		(($2 == 1) == (fw[$1] == 1)) {
 			if (bad++ < 4) printf "rn %s: kernel list standby=%s, firmware assigned=%s\n", $1, $2, fw[$1]
