@@ -62,5 +62,6 @@ int ssm_client_fw_assigned(struct ssm_client *c, u16 rn, bool *assigned);
 void ssm_client_forget(struct ssm_client *c);
 u16 ssm_client_last_response(struct ssm_client *c, u32 rn);
 u16 ssm_client_elem(struct ssm_client *c, u32 rn);
+void ssm_client_snapshot(struct ssm_client *c, u32 nr, u16 *elem, u16 *resp);
 
 #endif /* SSM_SCLP_CLIENT_H */

@@ -109,6 +109,8 @@ struct ssm_sim_ops {
 	int (*set_faults)(struct ssm_sim *sim, const char *spec);
 	void (*get_stats)(struct ssm_sim *sim, struct ssm_sim_stats *stats);
 	bool (*rn_assigned)(struct ssm_sim *sim, u32 rn);
+	/* Bits 1..nr of @map: firmware has the increment assigned. */
+	void (*assigned_map)(struct ssm_sim *sim, unsigned long *map, u32 nr);
 };
 
 extern const struct ssm_sim_ops ssm_sim_ops;

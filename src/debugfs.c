@@ -18,23 +18,17 @@
 #define pr_fmt(fmt) "s390_standby_mem: " fmt
 
 #include <linux/kernel.h>
+#include <linux/bitmap.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "debugfs.h"
 #include "sim_link.h"
 #include "ssm.h"
-
-static const char *ssm_fw_view(struct ssm *s, u32 rn)
-{
-	struct ssm_transport *t = s->client.transport;
-
-	if (!ssm_transport_is_sim(t))
-		return "-";
-	return ssm_sim_link_rn_assigned(t, rn) ? "assigned" : "standby";
-}
 
 static void ssm_show_response(struct seq_file *m, u16 resp)
 {
@@ -46,34 +40,118 @@ static void ssm_show_response(struct seq_file *m, u16 resp)
 		seq_printf(m, "0x%04x\n", resp);
 }
 
+/*
+ * The increment table, taken at once: our states under s->lock, the
+ * client's maps under its lock, firmware's view (sim) under the
+ * simulation's, one lock each per read. Printed afterwards, with no lock
+ * held.
+ */
+struct ssm_incr_snapshot {
+	u32 nr;
+	u8 *state;
+	u16 *refs;
+	u16 *elem;
+	u16 *resp;
+	unsigned long *fw;	/* NULL: real firmware, no view */
+};
+
+static void ssm_incr_snapshot_free(struct ssm_incr_snapshot *snap)
+{
+	kvfree(snap->state);
+	kvfree(snap->refs);
+	kvfree(snap->elem);
+	kvfree(snap->resp);
+	bitmap_free(snap->fw);
+}
+
+static int ssm_incr_snapshot_take(struct ssm *s, struct ssm_incr_snapshot *snap)
+{
+	struct ssm_layout *l = &s->layout;
+	struct ssm_transport *t = s->client.transport;
+	u32 nr = l->rnmax, rn;
+
+	snap->nr = nr;
+	snap->state = kvcalloc(nr + 1, sizeof(*snap->state), GFP_KERNEL);
+	snap->refs = kvcalloc(nr + 1, sizeof(*snap->refs), GFP_KERNEL);
+	snap->elem = kvcalloc(nr + 1, sizeof(*snap->elem), GFP_KERNEL);
+	snap->resp = kvcalloc(nr + 1, sizeof(*snap->resp), GFP_KERNEL);
+	snap->fw = ssm_transport_is_sim(t) ? bitmap_zalloc(nr + 1, GFP_KERNEL) :
+					     NULL;
+	if (!snap->state || !snap->refs || !snap->elem || !snap->resp ||
+	    (ssm_transport_is_sim(t) && !snap->fw)) {
+		ssm_incr_snapshot_free(snap);
+		return -ENOMEM;
+	}
+	mutex_lock(&s->lock);
+	for (rn = 1; rn <= nr; rn++) {
+		snap->state[rn] = ssm_incr_state(l, rn);
+		snap->refs[rn] = l->incr_refs[rn];
+	}
+	ssm_client_snapshot(&s->client, nr, snap->elem, snap->resp);
+	if (snap->fw)
+		ssm_sim_link_assigned_map(t, snap->fw, nr);
+	mutex_unlock(&s->lock);
+	return 0;
+}
+
 static int increments_show(struct seq_file *m, void *v)
 {
 	struct ssm *s = m->private;
 	struct ssm_layout *l = &s->layout;
+	struct ssm_incr_snapshot snap;
 	u64 start;
-	u16 elem;
 	u32 rn;
+	int rc;
 
+	rc = ssm_incr_snapshot_take(s, &snap);
+	if (rc)
+		return rc;
 	seq_puts(m, "rn range state refs element firmware last_response\n");
-	mutex_lock(&s->lock);
-	for (rn = 1; rn <= l->rnmax; rn++) {
+	for (rn = 1; rn <= snap.nr; rn++) {
 		start = ssm_rn_to_phys(l, rn);
-		elem = ssm_client_elem(&s->client, rn);
 		seq_printf(m, "%u [0x%llx-0x%llx] %s %u ", rn, start,
 			   start + l->rzm - 1,
-			   ssm_incr_state_name(ssm_incr_state(l, rn)),
-			   l->incr_refs[rn]);
-		if (elem == SSM_ELEM_NONE)
+			   ssm_incr_state_name(snap.state[rn]), snap.refs[rn]);
+		if (snap.elem[rn] == SSM_ELEM_NONE)
 			seq_puts(m, "- ");
 		else
-			seq_printf(m, "%u ", elem);
-		seq_printf(m, "%s ", ssm_fw_view(s, rn));
-		ssm_show_response(m, ssm_client_last_response(&s->client, rn));
+			seq_printf(m, "%u ", snap.elem[rn]);
+		if (!snap.fw)
+			seq_puts(m, "- ");
+		else
+			seq_printf(m, "%s ", test_bit(rn, snap.fw) ? "assigned" :
+								    "standby");
+		ssm_show_response(m, snap.resp[rn]);
+		if (!(rn % 256))
+			cond_resched();
 	}
-	mutex_unlock(&s->lock);
+	ssm_incr_snapshot_free(&snap);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(increments);
+
+/* The longest line of increments: rn, range, state, refs, element, views. */
+#define SSM_INCR_LINE_MAX	112
+
+/*
+ * Sized for the whole table, so that seq_file never starts over with a
+ * larger buffer (which would take the snapshot again for every doubling).
+ */
+static int increments_open(struct inode *inode, struct file *file)
+{
+	struct ssm *s = inode->i_private;
+
+	return single_open_size(file, increments_show, s,
+				((size_t)s->layout.rnmax + 1) *
+					SSM_INCR_LINE_MAX);
+}
+
+static const struct file_operations increments_fops = {
+	.owner = THIS_MODULE,
+	.open = increments_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
 
 static int blocks_show(struct seq_file *m, void *v)
 {

@@ -240,6 +240,30 @@ u16 ssm_client_elem(struct ssm_client *c, u32 rn)
 	return id;
 }
 
+/**
+ * ssm_client_snapshot() - storage elements and last answers of increments
+ * @c: client
+ * @nr: increments 1..@nr
+ * @elem: filled in by rn (index 0 unused), as ssm_client_elem()
+ * @resp: filled in by rn, as ssm_client_last_response()
+ *
+ * One lock for all increments, for views that show every one of them.
+ */
+void ssm_client_snapshot(struct ssm_client *c, u32 nr, u16 *elem, u16 *resp)
+{
+	bool known;
+	u32 rn;
+
+	mutex_lock(&c->lock);
+	for (rn = 1; rn <= nr; rn++) {
+		known = rn <= c->info.rnmax;
+		elem[rn] = known && c->elem ? c->elem[rn] : SSM_ELEM_NONE;
+		resp[rn] = known && c->last_resp ? c->last_resp[rn] :
+						   SSM_RESP_NONE;
+	}
+	mutex_unlock(&c->lock);
+}
+
 /*
  * Remember firmware's view of element @id from an answered storage info:
  * an attached element lists its assigned increments (which also tells us

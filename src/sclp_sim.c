@@ -60,6 +60,7 @@
 #include <linux/mutex.h>
 #include <linux/printk.h>
 #include <linux/random.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -1006,6 +1007,14 @@ static bool sim_rn_assigned(struct ssm_sim *sim, u32 rn)
 	return assigned;
 }
 
+static void sim_assigned_map(struct ssm_sim *sim, unsigned long *map, u32 nr)
+{
+	bitmap_zero(map, nr + 1);
+	mutex_lock(&sim->lock);
+	bitmap_copy(map, sim->assigned, min(nr, sim->rnmax) + 1);
+	mutex_unlock(&sim->lock);
+}
+
 const struct ssm_sim_ops ssm_sim_ops = {
 	.get = sim_get,
 	.create = sim_create,
@@ -1020,6 +1029,7 @@ const struct ssm_sim_ops ssm_sim_ops = {
 	.set_faults = sim_set_faults,
 	.get_stats = sim_get_stats,
 	.rn_assigned = sim_rn_assigned,
+	.assigned_map = sim_assigned_map,
 };
 EXPORT_SYMBOL_GPL(ssm_sim_ops);
 
@@ -1035,30 +1045,98 @@ EXPORT_SYMBOL_GPL(ssm_sim_ops);
  *             kernel), command, rn, response, whether a fault hit it
  *   verify    write anything: check every unassigned increment's canary
  */
-static int firmware_show(struct seq_file *m, void *v)
-{
-	struct ssm_sim *sim = m->private;
-	u64 start;
-	u32 rn;
+/* firmware: taken at once under sim->lock, printed with no lock held. */
+struct sim_fw_snapshot {
+	u32 nr;
+	unsigned long *assigned;
+	unsigned long *canary;
+	unsigned long *attached;	/* by rn: its element is attached */
+	u32 *since;
+};
 
-	seq_puts(m, "rn range assigned element attached canary since\n");
+static void sim_fw_snapshot_free(struct sim_fw_snapshot *snap)
+{
+	bitmap_free(snap->assigned);
+	bitmap_free(snap->canary);
+	bitmap_free(snap->attached);
+	kvfree(snap->since);
+}
+
+static int sim_fw_snapshot_take(struct ssm_sim *sim,
+				struct sim_fw_snapshot *snap)
+{
+	u32 nr = sim->rnmax, rn;
+
+	snap->nr = nr;
+	snap->assigned = bitmap_zalloc(nr + 1, GFP_KERNEL);
+	snap->canary = bitmap_zalloc(nr + 1, GFP_KERNEL);
+	snap->attached = bitmap_zalloc(nr + 1, GFP_KERNEL);
+	snap->since = kvcalloc(nr + 1, sizeof(*snap->since), GFP_KERNEL);
+	if (!snap->assigned || !snap->canary || !snap->attached ||
+	    !snap->since) {
+		sim_fw_snapshot_free(snap);
+		return -ENOMEM;
+	}
 	mutex_lock(&sim->lock);
-	for (rn = 1; rn <= sim->rnmax; rn++) {
-		start = sim_rn_phys(sim, rn);
-		seq_printf(m, "%u [0x%llx-0x%llx] %d %u %d %d ", rn, start,
-			   start + sim->cfg.rzm - 1, test_bit(rn, sim->assigned),
-			   sim_elem_of(sim, rn),
-			   test_bit(sim_elem_of(sim, rn), sim->attached),
-			   test_bit(rn, sim->canary));
-		if (test_bit(rn, sim->assigned))
-			seq_puts(m, "-\n");
-		else
-			seq_printf(m, "%08x.%u\n", sim->id, sim->since[rn]);
+	bitmap_copy(snap->assigned, sim->assigned, nr + 1);
+	bitmap_copy(snap->canary, sim->canary, nr + 1);
+	for (rn = 1; rn <= nr; rn++) {
+		if (test_bit(sim_elem_of(sim, rn), sim->attached))
+			__set_bit(rn, snap->attached);
+		snap->since[rn] = sim->since[rn];
 	}
 	mutex_unlock(&sim->lock);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(firmware);
+
+static int firmware_show(struct seq_file *m, void *v)
+{
+	struct ssm_sim *sim = m->private;
+	struct sim_fw_snapshot snap;
+	u64 start;
+	u32 rn;
+	int rc;
+
+	rc = sim_fw_snapshot_take(sim, &snap);
+	if (rc)
+		return rc;
+	seq_puts(m, "rn range assigned element attached canary since\n");
+	for (rn = 1; rn <= snap.nr; rn++) {
+		start = sim_rn_phys(sim, rn);
+		seq_printf(m, "%u [0x%llx-0x%llx] %d %u %d %d ", rn, start,
+			   start + sim->cfg.rzm - 1, test_bit(rn, snap.assigned),
+			   sim_elem_of(sim, rn), test_bit(rn, snap.attached),
+			   test_bit(rn, snap.canary));
+		if (test_bit(rn, snap.assigned))
+			seq_puts(m, "-\n");
+		else
+			seq_printf(m, "%08x.%u\n", sim->id, snap.since[rn]);
+		if (!(rn % 256))
+			cond_resched();
+	}
+	sim_fw_snapshot_free(&snap);
+	return 0;
+}
+
+/* The longest line of firmware: rn, range, four numbers, since. */
+#define SIM_FW_LINE_MAX		96
+
+/* Sized for the whole table: seq_file never starts over (see above). */
+static int firmware_open(struct inode *inode, struct file *file)
+{
+	struct ssm_sim *sim = inode->i_private;
+
+	return single_open_size(file, firmware_show, sim,
+				((size_t)sim->rnmax + 1) * SIM_FW_LINE_MAX);
+}
+
+static const struct file_operations firmware_fops = {
+	.owner = THIS_MODULE,
+	.open = firmware_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
 
 static int requests_show(struct seq_file *m, void *v)
 {

@@ -288,6 +288,21 @@ bool ssm_sim_link_rn_assigned(struct ssm_transport *t, u32 rn)
 }
 
 /**
+ * ssm_sim_link_assigned_map() - firmware's view of every increment
+ * @t: simulated transport
+ * @map: bitmap of at least @nr + 1 bits; bit rn is set where firmware has
+ *       increment rn assigned
+ * @nr: increments 1..@nr
+ */
+void ssm_sim_link_assigned_map(struct ssm_transport *t, unsigned long *map,
+			       u32 nr)
+{
+	struct ssm_sim_link *link = to_link(t);
+
+	link->ops->assigned_map(link->sim, map, nr);
+}
+
+/**
  * ssm_sim_link_stats() - counters of the simulation
  * @t: simulated transport
  * @st: filled in
