@@ -6,7 +6,7 @@
 . ./lib/common.sh
 . ./lib/concurrency.sh
 
-plan 18
+plan 19
 mark load
 run_mode configure
 check "kernel log clean (no WARNING, BUG, lockdep, hang)" clean_since load

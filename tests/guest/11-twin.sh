@@ -45,7 +45,11 @@ show() {
 	echo "# $1: who sent what (side command rn response):"
 	log_since | sed 's/^/#   /'
 }
-no_failed_lines() { ! since "$1" | grep -q "assign storage failed"; }
+# the mark must still be in the log: a log we cannot read has no lines
+no_failed_lines() {
+	_log=$(since "$1") || return 1
+	! echo "$_log" | grep -q "assign storage failed"
+}
 
 NEI=/sys/kernel/debug/notifier-error-inject/memory
 

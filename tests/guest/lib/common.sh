@@ -89,9 +89,13 @@ expect_log() {
 # report aside), and the mark still in the log.
 clean_since() {
 	_log=$(since "$1") || return 1
-	! echo "$_log" | awk -f ./lib/kernlog.awk |
-		grep -v -e '^known-lockdep|' -e '^WARNING|.*possible circular locking' |
-		grep -q .
+	# a scan that cannot run finds nothing: that is no clean log
+	_bad=$(echo "$_log" | awk -f ./lib/kernlog.awk) ||
+		{ echo "clean_since: ./lib/kernlog.awk did not run" >>/tmp/why; return 1; }
+	_bad=$(echo "$_bad" | grep -v -e '^known-lockdep|' -e '^WARNING|.*possible circular locking')
+	[ -z "$_bad" ] && return 0
+	echo "$_bad" | head -n 3 >>/tmp/why
+	return 1
 }
 
 loaded() { grep -q "^$MOD " /proc/modules; }
@@ -283,16 +287,40 @@ online_block() { echo "${2:-online_movable}" >"$SYSMEM/memory$1/state"; }
 # made again, three times at most: a page that does not move for six
 # minutes fails the check.
 OFFLINE_SECS=120
+# crawl_counters: clock-comparator interrupts (s390's tick), the TIMER,
+# HRTIMER, SCHED and RCU softirqs (all CPUs), and the jiffies of all CPUs
+# in all, in interrupts and in softirqs (/proc/stat), on one line.
+crawl_counters() {
+	awk '$1 == "CLK:" { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) c += $i }
+		END { printf "%d ", c }' /proc/interrupts
+	awk '$1 ~ /^(TIMER|HRTIMER|SCHED|RCU):$/ {
+			s = 0; for (i = 2; i <= NF; i++) s += $i; v[$1] = s }
+		END { printf "%d %d %d %d ", v["TIMER:"], v["HRTIMER:"], v["SCHED:"], v["RCU:"] }' \
+		/proc/softirqs
+	awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i
+		printf "%d %d %d\n", t, $7, $8 }' /proc/stat
+}
+# crawl_since <counters>: what the guest did since, for a slow offline:
+# whether it crawled (ticks and softirqs eating the CPUs) or a page would
+# not move while the CPUs were free.
+crawl_since() {
+	echo "$1 $(crawl_counters)" | awk '{
+		t = $14 - $6; if (t < 1) t = 1
+		printf "clock-comparator interrupts +%d, softirqs TIMER +%d HRTIMER +%d SCHED +%d RCU +%d, CPU time in irq %d%% softirq %d%%",
+			$9 - $1, $10 - $2, $11 - $3, $12 - $4, $13 - $5,
+			100 * ($15 - $7) / t, 100 * ($16 - $8) / t }'
+}
 offline_block() {
 	_try=1
 	while :; do
 		_t0=$(cut -d. -f1 /proc/uptime)
+		_c0=$(crawl_counters)
 		# SIGKILL: a test is a background job, which ignores SIGINT
 		timeout -s KILL $OFFLINE_SECS sh -c "echo offline >$SYSMEM/memory$1/state" &&
 			return 0
 		_secs=$(($(cut -d. -f1 /proc/uptime) - _t0))
 		[ $_secs -ge $OFFLINE_SECS ] || return 1
-		echo "# offline of block $1: still migrating after ${_secs}s, interrupted (try $_try of 3); $(grep -E '^pgmigrate_(success|fail)' /proc/vmstat | tr '\n' ' ')"
+		echo "# offline of block $1: still migrating after ${_secs}s, interrupted (try $_try of 3); $(grep -E '^pgmigrate_(success|fail)' /proc/vmstat | tr '\n' ' '); in those ${_secs}s: $(crawl_since "$_c0")"
 		[ $_try -lt 3 ] || return 1
 		_try=$((_try + 1))
 	done
@@ -319,10 +347,13 @@ observe() {
 		[ "$canary" = 1 ] || canary=$since
 		ranges="$ranges ${s#0x}:$(printf %x $((e - s + 1))):$canary"
 	done <"$SIMDBG/firmware"
-	echo "# ssm-observe $(echo "$1" | tr -c 'A-Za-z0-9\n' _)$ranges"
+	_tag=$(echo "$1" | tr -c 'A-Za-z0-9\n' _)
+	echo "# ssm-observe $_tag$ranges"
 	what="host observer, $1: unassigned increments untouched in QEMU's RAM"
-	if ! read -t 120 _word _tag verdict n marked same first; then
+	if ! read -t 120 _word _got verdict n marked same first; then
 		not_ok "$what (no answer)"
+	elif [ "$_word" != ssm-observed ] || [ "$_got" != "$_tag" ]; then
+		not_ok "$what (an answer to another request: '$_word $_got')"
 	elif [ "$verdict" != ok ]; then
 		not_ok "$what ($verdict $n $marked $same $first)"
 	elif [ $((marked + same)) -lt "${2:-1}" ]; then

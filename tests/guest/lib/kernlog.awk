@@ -2,7 +2,7 @@
 #
 # Find what must not be in a kernel log. Prints "<kind>|<first line>" per
 # problem; kind is panic, oops/BUG, WARNING, sanitizer, lockdep, hang,
-# firmware misuse, or known-lockdep for one upstream report we cannot avoid:
+# allocation failure, firmware misuse, or known-lockdep for one upstream report we cannot avoid:
 #
 #   "possible circular locking dependency" between kn->active of a memory
 #   block's sysfs state file and mem_hotplug_lock, whose stacks show both
@@ -69,8 +69,18 @@ function finish() {
 		print "sanitizer|" line
 	if (line ~ /possible recursive locking|inconsistent lock state|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|non-static key|lock held when returning|held lock freed|INFO: trying to register non-static key/)
 		print "lockdep|" line
-	if (line ~ /INFO: task .* blocked|soft lockup|hard LOCKUP|rcu_sched self-detected|rcu: INFO|detected stalls on CPUs/)
+	# kmemleak switches itself off (and then finds nothing) after an
+	# error of its own
+	if (line ~ /Kernel memory leak detector disabled/)
+		print "sanitizer|" line
+	# "rcu_tasks detected stalls on tasks:", "rcu: INFO: rcu_sched
+	# detected stalls on CPUs/tasks:"
+	if (line ~ /INFO: task .* blocked|soft lockup|hard LOCKUP|rcu_sched self-detected|rcu: INFO|detected stalls on (CPUs|tasks)/)
 		print "hang|" line
+	# warn_alloc() prints no WARNING tag: "<comm>: page allocation
+	# failure: order:N, mode:..."
+	if (line ~ /page allocation failure: order:/)
+		print "allocation failure|" line
 	if (line ~ /written while unassigned|refusing to unassign boot memory|while it owed [0-9]+ answers/)
 		print "firmware misuse|" line
 }
