@@ -19,6 +19,8 @@
  *				del_timer_sync() before, gone in 6.15)
  * SSM_HAVE_TIMER_CONTAINER_OF	timer_container_of() (6.16 on; from_timer()
  *				before)
+ * SSM_HAVE_MACHINE_HAS_EDAT1	MACHINE_HAS_EDAT1 (asm/setup.h, up to 6.x)
+ * SSM_HAVE_CPU_HAS_EDAT1	cpu_has_edat1() (asm/cpufeature.h, 7.x)
  */
 #ifndef SSM_COMPAT_H
 #define SSM_COMPAT_H
@@ -28,6 +30,9 @@
 #include <linux/timer.h>
 #ifdef CONFIG_S390
 #include <asm/setup.h>
+#ifdef SSM_HAVE_CPU_HAS_EDAT1
+#include <asm/cpufeature.h>
+#endif
 #endif
 
 #include "layout.h"
@@ -40,6 +45,22 @@
 #else
 #define SSM_LAZY_SUPPORTED	false
 #define SSM_MHP_OFFLINE_INACCESSIBLE	MHP_NONE
+#endif
+
+/*
+ * EDAT-1 (1 MiB frames), as the target tree spells it. A tree with
+ * neither spelling is one the probes do not know: failing the build beats
+ * guessing "no EDAT-1", which would re-add the kernel's blocks with their
+ * memmap in system memory (16 MiB per GiB) on every real machine.
+ */
+#if defined(SSM_HAVE_CPU_HAS_EDAT1)
+#define ssm_cpu_has_edat1()	cpu_has_edat1()
+#elif defined(SSM_HAVE_MACHINE_HAS_EDAT1)
+#define ssm_cpu_has_edat1()	MACHINE_HAS_EDAT1
+#elif defined(CONFIG_S390)
+#error "no EDAT-1 test in the target tree (cpu_has_edat1() or MACHINE_HAS_EDAT1): extend Kbuild.probes"
+#else
+#define ssm_cpu_has_edat1()	false
 #endif
 
 #ifndef SSM_HAVE_TIMER_DELETE_SYNC
@@ -60,8 +81,8 @@
  */
 static inline mhp_t ssm_compat_kernel_standby_flags(void)
 {
-#if defined(SSM_HAVE_MEM_PREPARE_ONLINE) && defined(MACHINE_HAS_EDAT1)
-	if (MACHINE_HAS_EDAT1)
+#ifdef SSM_HAVE_MEM_PREPARE_ONLINE
+	if (ssm_cpu_has_edat1())
 		return MHP_MEMMAP_ON_MEMORY | MHP_OFFLINE_INACCESSIBLE;
 #endif
 	return MHP_NONE;

@@ -164,7 +164,13 @@ clean_build() {
 	if grep -E 'warning|error:|not available' "$log"; then
 		return 1
 	fi
-	[ -f s390_standby_mem.ko ] && [ -f s390_standby_mem_kunit.ko ]
+	[ -f s390_standby_mem.ko ] && [ -f s390_standby_mem_kunit.ko ] || return 1
+	# The EDAT-1 probe found the tree's spelling (Kbuild.probes): 7.x
+	# has cpu_has_edat1(), the others MACHINE_HAS_EDAT1.
+	local want=SSM_HAVE_MACHINE_HAS_EDAT1
+	[ "${k%%.*}" -ge 7 ] && want=SSM_HAVE_CPU_HAS_EDAT1
+	grep -q -- "-D$want" src/.main.o.cmd ||
+		{ echo "EDAT-1 probe: -D$want missing from src/.main.o.cmd"; return 1; }
 }
 for k in $KERNELS; do
 	# the variants are 6.12 with checkers: their guests build the modules
