@@ -93,9 +93,20 @@ static void ssm_hw_destroy(struct ssm_transport *t)
 	kfree(container_of(t, struct ssm_hw, t));
 }
 
+/*
+ * The kernel read SCP info at boot with the SCCB size firmware wants
+ * (facility 140: the extended form); a 4 KiB request of ours could be
+ * refused or cut short where the kernel's was not.
+ */
+static int ssm_hw_read_info(struct ssm_transport *t, struct ssm_scp_info *info)
+{
+	return ssm_hw_scp_info(info);
+}
+
 static const struct ssm_transport_ops ssm_hw_ops = {
 	.name = "sclp",
 	.start = ssm_hw_start,
+	.scp_info = ssm_hw_read_info,
 	.destroy = ssm_hw_destroy,
 };
 
