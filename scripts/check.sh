@@ -190,7 +190,7 @@ checkpatch() {
 	# shellcheck disable=SC2046
 	"$src/scripts/checkpatch.pl" --no-tree --strict --terse --show-types \
 		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
-		-f $(find src include tests/kunit tests/bench tests/helper tests/twin -name '*.[ch]' ! -name '*.mod.c' 2>/dev/null | sort) \
+		-f $(find src include tests/kunit tests/bench tests/helper tests/twin tests/host/poke -name '*.[ch]' ! -name '*.mod.c' 2>/dev/null | sort) \
 		>"$OUT/checkpatch.log" 2>&1
 	rc=$?
 	cat "$OUT/checkpatch.log"

@@ -29,13 +29,12 @@ static u64 poke_addr;
  * An addressing exception may leave the PSW at the instruction or after
  * it: both have a fixup, past the instruction that says it worked.
  */
-static int lurag(unsigned long addr, u64 *val)
+static int poke_load_real(unsigned long addr, u64 *val)
 {
 	int rc = -EFAULT;
 	u64 v = 0;
 
-	asm volatile(
-		"0:	lurag	%[v],%[addr]\n"
+	asm volatile("0:	lurag	%[v],%[addr]\n"
 		"1:	lhi	%[rc],0\n"
 		"2:\n"
 		EX_TABLE(0b, 2b)
@@ -47,12 +46,11 @@ static int lurag(unsigned long addr, u64 *val)
 	return rc;
 }
 
-static int sturg(unsigned long addr, u64 val)
+static int poke_store_real(unsigned long addr, u64 val)
 {
 	int rc = -EFAULT;
 
-	asm volatile(
-		"0:	sturg	%[val],%[addr]\n"
+	asm volatile("0:	sturg	%[val],%[addr]\n"
 		"1:	lhi	%[rc],0\n"
 		"2:\n"
 		EX_TABLE(0b, 2b)
@@ -65,7 +63,7 @@ static int sturg(unsigned long addr, u64 val)
 
 static int poke_read_get(void *data, u64 *val)
 {
-	int rc = lurag(poke_addr, val);
+	int rc = poke_load_real(poke_addr, val);
 
 	pr_info("read 0x%llx: %s\n", poke_addr,
 		rc ? "addressing exception" : "ok");
@@ -74,7 +72,7 @@ static int poke_read_get(void *data, u64 *val)
 
 static int poke_write_set(void *data, u64 val)
 {
-	int rc = sturg(poke_addr, val);
+	int rc = poke_store_real(poke_addr, val);
 
 	pr_info("write 0x%llx: %s\n", poke_addr,
 		rc ? "addressing exception" : "ok");
