@@ -58,7 +58,7 @@
 #elif defined(SSM_HAVE_MACHINE_HAS_EDAT1)
 #define ssm_cpu_has_edat1()	MACHINE_HAS_EDAT1
 #elif defined(CONFIG_S390)
-#error "no EDAT-1 test in the target tree (cpu_has_edat1() or MACHINE_HAS_EDAT1): extend Kbuild.probes"
+#error "no cpu_has_edat1() or MACHINE_HAS_EDAT1 in the tree: see Kbuild.probes"
 #else
 #define ssm_cpu_has_edat1()	false
 #endif
