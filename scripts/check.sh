@@ -251,6 +251,36 @@ while read -r tier label series tests args; do
 	guest "$label" "$series" "$tests" $args
 done <<<"$BOOTS"
 
+# The test machine (qemu/): QEMU whose SCLP has standby memory, built
+# from Debian's source with qemu/patches (scripts/build-qemu.sh, cached).
+# The kernel alone on it, without mem=: its own notifier assigns and
+# unassigns, the storage command log shows each request, an access to
+# unassigned storage is an addressing exception.
+# model <label> <script>: its logs under build/<label>/
+model() {
+	local label=$1 script=$2 rc n want
+	echo "# $label: $script"
+	OUT=$OUT/$label "$script" >"$OUT/$label.tap" 2>&1
+	rc=$?
+	grep -E '^(not )?ok - ' "$OUT/$label.tap" | sed -E "s/^((not )?ok) - /\1 - [$label] /" |
+		while IFS= read -r l; do tap "$l"; done
+	if [ "$rc" != 0 ] && ! grep -q '^not ok ' "$OUT/$label.tap"; then
+		not_ok "[$label] $script ended with status $rc"
+	fi
+	n=$(grep -cE '^(not )?ok - ' "$OUT/$label.tap")
+	want=$(awk -v l="$label" '$1 == l && $2 == "model-smoke" { print $3 }' "$COUNTS")
+	if [ -z "$want" ]; then
+		not_ok "[$label] model-smoke: a committed number of checks (tests/guest/expected-counts)"
+	elif [ "$n" -lt "$want" ]; then
+		not_ok "[$label] model-smoke: ran $n checks, at least $want expected"
+	else
+		ok "[$label] model-smoke: ran $n checks, at least $want expected"
+	fi
+}
+if in_tier full && want_kernel 6.12 && [ -z "${CHECK_TESTS:-}" ]; then
+	model model-6.12 tests/host/model-smoke.sh
+fi
+
 # Debian 12 and 13 as their users run them: their kernel, their headers
 # and compiler, dkms install, modprobe. 07-pressure fills all of system
 # memory three times: 3 min per fill under lockdep and TCG (our kernels),
