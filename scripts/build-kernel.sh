@@ -45,9 +45,12 @@ patches=
 if [ -n "$VARIANT" ] && [ -f "$TOP/kernel/config.$VARIANT.patch" ]; then
 	patches=$TOP/kernel/config.$VARIANT.patch
 fi
+# The fragments' options, not their comments: a comment edit rebuilds
+# nothing.
 # shellcheck disable=SC2086
-hash=$( { cat $frags $patches; "${CROSS}gcc" --version | head -n1; } |
-	sha256sum | cut -c1-12)
+hash=$( { grep -hEv '^[[:space:]]*(#|$)' $frags
+	[ -z "$patches" ] || cat $patches
+	"${CROSS}gcc" --version | head -n1; } | sha256sum | cut -c1-12)
 B=$CACHE/build/$(basename "$SRC")${VARIANT:+-$VARIANT}-$hash
 stamp=$B/.ssm-complete
 

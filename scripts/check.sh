@@ -114,7 +114,7 @@ guest() {
 	t0=$(date +%s)
 	scripts/guest.sh "$@" "$series" "$tests" "$label" >"$OUT/$label.tap" 2>&1
 	rc=$?
-	echo "# [$label] boot took $(($(date +%s) - t0)) s (make check at $(($(date +%s) - START)) s)"
+	echo "# [$label] boot took $(($(date +%s) - t0)) s (at $(($(date +%s) - START)) s into the run)"
 	relay "$label" $rc "$OUT/$label.tap" "$tests"
 }
 # debian <label> <release> <tests> [debian-guest.sh args]: Debian's kernel
