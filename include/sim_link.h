@@ -25,7 +25,6 @@ bool ssm_transport_is_sim(struct ssm_transport *t);
 bool ssm_sim_link_twin(struct ssm_transport *t);
 void ssm_sim_link_checkpoint(struct ssm_transport *t);
 void ssm_sim_link_verify(struct ssm_transport *t);
-bool ssm_sim_link_rn_assigned(struct ssm_transport *t, u32 rn);
 void ssm_sim_link_assigned_map(struct ssm_transport *t, unsigned long *map,
 			       u32 nr);
 void ssm_sim_link_stats(struct ssm_transport *t, struct ssm_sim_stats *st);

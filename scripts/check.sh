@@ -91,19 +91,26 @@ relay() {
 		not_ok "[$label] the guest runner ended with status $rc"
 	fi
 	for t in ${tests//,/ }; do
-		n=$(grep -cE "^(not )?ok - \[$label\] $t: " "$file")
-		want=$(awk -v l="$label" -v t="$t" \
-			'$1 == l && $2 == t { print $3 }' "$COUNTS")
-		if [ -z "$want" ] && [ -n "${CHECK_TESTS:-}" ]; then
-			echo "# [$label] $t: $n checks (no committed count for this boot: not compared)"
-		elif [ -z "$want" ]; then
-			not_ok "[$label] $t: a committed number of checks (tests/guest/expected-counts)"
-		elif [ "$n" -lt "$want" ]; then
-			not_ok "[$label] $t: ran $n checks, at least $want expected"
-		else
-			ok "[$label] $t: ran $n checks, at least $want expected"
-		fi
+		expect_count "$label" "$t" \
+			"$(grep -cE "^(not )?ok - \[$label\] $t: " "$file")"
 	done
+}
+# expect_count <label> <test> <checks it ran>: at least its committed
+# count (tests/guest/expected-counts); a narrowed run says so of a test
+# this boot has no count for
+expect_count() {
+	local label=$1 t=$2 n=$3 want
+	want=$(awk -v l="$label" -v t="$t" \
+		'$1 == l && $2 == t { print $3 }' "$COUNTS")
+	if [ -z "$want" ] && [ -n "${CHECK_TESTS:-}" ]; then
+		echo "# [$label] $t: $n checks (no committed count for this boot: not compared)"
+	elif [ -z "$want" ]; then
+		not_ok "[$label] $t: a committed number of checks (tests/guest/expected-counts)"
+	elif [ "$n" -lt "$want" ]; then
+		not_ok "[$label] $t: ran $n checks, at least $want expected"
+	else
+		ok "[$label] $t: ran $n checks, at least $want expected"
+	fi
 }
 # guest <label> <series> <tests> [guest.sh args]: one boot of our kernel
 guest() {
@@ -258,7 +265,7 @@ done <<<"$BOOTS"
 # unassigned storage is an addressing exception.
 # model <label> <script>: its logs under build/<label>/
 model() {
-	local label=$1 script=$2 rc n want
+	local label=$1 script=$2 rc
 	echo "# $label: $script"
 	OUT=$OUT/$label "$script" >"$OUT/$label.tap" 2>&1
 	rc=$?
@@ -267,15 +274,7 @@ model() {
 	if [ "$rc" != 0 ] && ! grep -q '^not ok ' "$OUT/$label.tap"; then
 		not_ok "[$label] $script ended with status $rc"
 	fi
-	n=$(grep -cE '^(not )?ok - ' "$OUT/$label.tap")
-	want=$(awk -v l="$label" '$1 == l && $2 == "model-smoke" { print $3 }' "$COUNTS")
-	if [ -z "$want" ]; then
-		not_ok "[$label] model-smoke: a committed number of checks (tests/guest/expected-counts)"
-	elif [ "$n" -lt "$want" ]; then
-		not_ok "[$label] model-smoke: ran $n checks, at least $want expected"
-	else
-		ok "[$label] model-smoke: ran $n checks, at least $want expected"
-	fi
+	expect_count "$label" model-smoke "$(grep -cE '^(not )?ok - ' "$OUT/$label.tap")"
 }
 if in_tier full && want_kernel 6.12 && [ -z "${CHECK_TESTS:-}" ]; then
 	model model-6.12 tests/host/model-smoke.sh

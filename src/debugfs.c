@@ -68,6 +68,7 @@ static int ssm_incr_snapshot_take(struct ssm *s, struct ssm_incr_snapshot *snap)
 {
 	struct ssm_layout *l = &s->layout;
 	struct ssm_transport *t = s->client.transport;
+	bool sim = ssm_transport_is_sim(t);
 	u32 nr = l->rnmax, rn;
 
 	snap->nr = nr;
@@ -75,10 +76,9 @@ static int ssm_incr_snapshot_take(struct ssm *s, struct ssm_incr_snapshot *snap)
 	snap->refs = kvcalloc(nr + 1, sizeof(*snap->refs), GFP_KERNEL);
 	snap->elem = kvcalloc(nr + 1, sizeof(*snap->elem), GFP_KERNEL);
 	snap->resp = kvcalloc(nr + 1, sizeof(*snap->resp), GFP_KERNEL);
-	snap->fw = ssm_transport_is_sim(t) ? bitmap_zalloc(nr + 1, GFP_KERNEL) :
-					     NULL;
+	snap->fw = sim ? bitmap_zalloc(nr + 1, GFP_KERNEL) : NULL;
 	if (!snap->state || !snap->refs || !snap->elem || !snap->resp ||
-	    (ssm_transport_is_sim(t) && !snap->fw)) {
+	    (sim && !snap->fw)) {
 		ssm_incr_snapshot_free(snap);
 		return -ENOMEM;
 	}

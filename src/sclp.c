@@ -203,6 +203,18 @@ int ssm_client_read_info(struct ssm_client *c, struct ssm_scp_info *info)
 	return rc;
 }
 
+/* The maps' entries for @rn, as the getters below answer; c->lock held. */
+static u16 ssm_client_resp_locked(struct ssm_client *c, u32 rn)
+{
+	return c->last_resp && rn <= c->info.rnmax ? c->last_resp[rn] :
+						     SSM_RESP_NONE;
+}
+
+static u16 ssm_client_elem_locked(struct ssm_client *c, u32 rn)
+{
+	return c->elem && rn <= c->info.rnmax ? c->elem[rn] : SSM_ELEM_NONE;
+}
+
 /**
  * ssm_client_last_response() - firmware's last answer to an (un)assign
  * @c: client
@@ -213,11 +225,10 @@ int ssm_client_read_info(struct ssm_client *c, struct ssm_scp_info *info)
  */
 u16 ssm_client_last_response(struct ssm_client *c, u32 rn)
 {
-	u16 resp = SSM_RESP_NONE;
+	u16 resp;
 
 	mutex_lock(&c->lock);
-	if (c->last_resp && rn <= c->info.rnmax)
-		resp = c->last_resp[rn];
+	resp = ssm_client_resp_locked(c, rn);
 	mutex_unlock(&c->lock);
 	return resp;
 }
@@ -231,11 +242,10 @@ u16 ssm_client_last_response(struct ssm_client *c, u32 rn)
  */
 u16 ssm_client_elem(struct ssm_client *c, u32 rn)
 {
-	u16 id = SSM_ELEM_NONE;
+	u16 id;
 
 	mutex_lock(&c->lock);
-	if (c->elem && rn <= c->info.rnmax)
-		id = c->elem[rn];
+	id = ssm_client_elem_locked(c, rn);
 	mutex_unlock(&c->lock);
 	return id;
 }
@@ -251,15 +261,12 @@ u16 ssm_client_elem(struct ssm_client *c, u32 rn)
  */
 void ssm_client_snapshot(struct ssm_client *c, u32 nr, u16 *elem, u16 *resp)
 {
-	bool known;
 	u32 rn;
 
 	mutex_lock(&c->lock);
 	for (rn = 1; rn <= nr; rn++) {
-		known = rn <= c->info.rnmax;
-		elem[rn] = known && c->elem ? c->elem[rn] : SSM_ELEM_NONE;
-		resp[rn] = known && c->last_resp ? c->last_resp[rn] :
-						   SSM_RESP_NONE;
+		elem[rn] = ssm_client_elem_locked(c, rn);
+		resp[rn] = ssm_client_resp_locked(c, rn);
 	}
 	mutex_unlock(&c->lock);
 }

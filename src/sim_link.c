@@ -274,20 +274,6 @@ void ssm_sim_link_verify(struct ssm_transport *t)
 }
 
 /**
- * ssm_sim_link_rn_assigned() - firmware's view of one increment
- * @t: simulated transport
- * @rn: increment number
- *
- * Return: true if firmware has @rn assigned.
- */
-bool ssm_sim_link_rn_assigned(struct ssm_transport *t, u32 rn)
-{
-	struct ssm_sim_link *link = to_link(t);
-
-	return link->ops->rn_assigned(link->sim, rn);
-}
-
-/**
  * ssm_sim_link_assigned_map() - firmware's view of every increment
  * @t: simulated transport
  * @map: bitmap of at least @nr + 1 bits; bit rn is set where firmware has
