@@ -260,24 +260,28 @@ done <<<"$BOOTS"
 
 # The test machine (qemu/): QEMU whose SCLP has standby memory, built
 # from Debian's source with qemu/patches (scripts/build-qemu.sh, cached).
-# The kernel alone on it, without mem=: its own notifier assigns and
-# unassigns, the storage command log shows each request, an access to
+# The kernel alone on it, without mem= (tests/host/model-kernel.sh): it
+# detects standby memory, chmem and lsmem work through its own code, the
+# storage command log shows each request, a held answer and refused
+# assigns and unassigns show what it leaves behind, an access to
 # unassigned storage is an addressing exception.
-# model <label> <script>: its logs under build/<label>/
+# model <label> <kernel>: its logs under build/<label>/
 model() {
-	local label=$1 script=$2 rc
-	echo "# $label: $script"
-	OUT=$OUT/$label "$script" >"$OUT/$label.tap" 2>&1
+	local label=$1 rc
+	echo "# $label: tests/host/model-kernel.sh $2"
+	OUT=$OUT/$label tests/host/model-kernel.sh "$2" >"$OUT/$label.tap" 2>&1
 	rc=$?
 	grep -E '^(not )?ok - ' "$OUT/$label.tap" | sed -E "s/^((not )?ok) - /\1 - [$label] /" |
 		while IFS= read -r l; do tap "$l"; done
 	if [ "$rc" != 0 ] && ! grep -q '^not ok ' "$OUT/$label.tap"; then
-		not_ok "[$label] $script ended with status $rc"
+		not_ok "[$label] model-kernel.sh $2 ended with status $rc"
 	fi
-	expect_count "$label" model-smoke "$(grep -cE '^(not )?ok - ' "$OUT/$label.tap")"
+	expect_count "$label" model-kernel "$(grep -cE '^(not )?ok - ' "$OUT/$label.tap")"
 }
-if in_tier full && want_kernel 6.12 && [ -z "${CHECK_TESTS:-}" ]; then
-	model model-6.12 tests/host/model-smoke.sh
+if in_tier full && [ -z "${CHECK_TESTS:-}" ]; then
+	for k in 6.12 6.1 7.3; do
+		want_kernel "$k" && model "model-$k" "$k"
+	done
 fi
 
 # Debian 12 and 13 as their users run them: their kernel, their headers
@@ -294,6 +298,10 @@ if in_tier full && want_kernel debian; then
 	done
 	debian debian-bookworm bookworm 01-module,03-configure,04-utillinux
 	debian debian-trixie trixie 01-module,02-lazy,03-configure,04-utillinux,07-pressure
+	if [ -z "${CHECK_TESTS:-}" ]; then
+		model model-bookworm bookworm
+		model model-trixie trixie
+	fi
 fi
 
 passed=$(grep -c '^ok ' "$TAP")

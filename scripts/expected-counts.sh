@@ -22,9 +22,9 @@ for f in "$BUILD"/*.tap; do
 	label=$(basename "$f" .tap)
 	# check.tap is the whole run; <label>.log.tap the runner's own copy
 	case $label in check | *.log) continue ;; esac
-	# the test machine's smoke test: one script, its own TAP lines
+	# the kernel alone on the test machine: one script, its own TAP lines
 	case $label in model-*)
-		echo "$label model-smoke $(grep -cE '^(not )?ok - ' "$f")"
+		echo "$label model-kernel $(grep -cE '^(not )?ok - ' "$f")"
 		continue
 		;;
 	esac

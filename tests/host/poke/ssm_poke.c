@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ssm_poke: touch storage by real address, for the test machine's smoke
- * test (tests/host/model-smoke.sh). Through debugfs
+ * ssm_poke: touch storage by real address, for the kernel-alone tests on
+ * the test machine (tests/host/model-kernel.sh). Through debugfs
  * (/sys/kernel/debug/ssm_poke/):
  *
  *   addr    the real address the others use (write a number, read it back)
