@@ -265,23 +265,32 @@ done <<<"$BOOTS"
 # storage command log shows each request, a held answer and refused
 # assigns and unassigns show what it leaves behind, an access to
 # unassigned storage is an addressing exception.
-# model <label> <kernel>: its logs under build/<label>/
+# tests/host/model-options.sh: impossible sizes stop QEMU with one error.
+# model <label> <script> [args]: its logs under build/<label>/
 model() {
-	local label=$1 rc
-	echo "# $label: tests/host/model-kernel.sh $2"
-	OUT=$OUT/$label tests/host/model-kernel.sh "$2" >"$OUT/$label.tap" 2>&1
+	local label=$1 script=$2 rc
+	shift 2
+	echo "# $label: $script $*"
+	OUT=$OUT/$label "$script" "$@" >"$OUT/$label.tap" 2>&1
 	rc=$?
 	grep -E '^(not )?ok - ' "$OUT/$label.tap" | sed -E "s/^((not )?ok) - /\1 - [$label] /" |
 		while IFS= read -r l; do tap "$l"; done
 	if [ "$rc" != 0 ] && ! grep -q '^not ok ' "$OUT/$label.tap"; then
-		not_ok "[$label] model-kernel.sh $2 ended with status $rc"
+		not_ok "[$label] $script $* ended with status $rc"
 	fi
-	expect_count "$label" model-kernel "$(grep -cE '^(not )?ok - ' "$OUT/$label.tap")"
+	expect_count "$label" "$(basename "$script" .sh)" "$(grep -cE '^(not )?ok - ' "$OUT/$label.tap")"
 }
 if in_tier full && [ -z "${CHECK_TESTS:-}" ]; then
+	model model-options tests/host/model-options.sh
 	for k in 6.12 6.1 7.3; do
-		want_kernel "$k" && model "model-$k" "$k"
+		want_kernel "$k" && model "model-$k" tests/host/model-kernel.sh "$k"
 	done
+	# a lost attach answer, and what the machine's answer to the
+	# kernel's attach-again makes of it
+	if want_kernel 6.12; then
+		model model-6.12-lost-attach tests/host/model-kernel.sh 6.12 lost-attach
+		model model-6.12-lost-attach-repeat tests/host/model-kernel.sh 6.12 lost-attach-repeat
+	fi
 fi
 
 # Debian 12 and 13 as their users run them: their kernel, their headers
@@ -299,8 +308,8 @@ if in_tier full && want_kernel debian; then
 	debian debian-bookworm bookworm 01-module,03-configure,04-utillinux
 	debian debian-trixie trixie 01-module,02-lazy,03-configure,04-utillinux,07-pressure
 	if [ -z "${CHECK_TESTS:-}" ]; then
-		model model-bookworm bookworm
-		model model-trixie trixie
+		model model-bookworm tests/host/model-kernel.sh bookworm
+		model model-trixie tests/host/model-kernel.sh trixie
 	fi
 fi
 

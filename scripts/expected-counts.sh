@@ -22,8 +22,12 @@ for f in "$BUILD"/*.tap; do
 	label=$(basename "$f" .tap)
 	# check.tap is the whole run; <label>.log.tap the runner's own copy
 	case $label in check | *.log) continue ;; esac
-	# the kernel alone on the test machine: one script, its own TAP lines
-	case $label in model-*)
+	# the test machine's host scripts: one each, its own TAP lines
+	case $label in model-options)
+		echo "$label model-options $(grep -cE '^(not )?ok - ' "$f")"
+		continue
+		;;
+	model-*)
 		echo "$label model-kernel $(grep -cE '^(not )?ok - ' "$f")"
 		continue
 		;;

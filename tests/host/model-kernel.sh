@@ -27,14 +27,23 @@
 # Prints "ok - ..." / "not ok - ..." lines and "N passed, M failed" last;
 # exits 1 when anything failed. Logs: $OUT (default build/model-<kernel>).
 #
-# Usage: tests/host/model-kernel.sh [6.12|6.1|7.3|bookworm|trixie]
+# Usage: tests/host/model-kernel.sh [6.12|6.1|7.3|bookworm|trixie] [scenario]
 #   (as root: builds what it needs; bookworm and trixie are Debian's own
 #   kernels of that release, unmodified: scripts/debian-kernel.sh)
+# Scenarios other than the default, up to 6.18 (the notifier):
+#   lost-attach         the answer to the kernel's first attach is lost
+#                       (0x05f0 after the element was attached): the
+#                       kernel attaches again at every memory event and
+#                       the machine answers 0x0120 (its default)
+#   lost-attach-repeat  the same on a machine that answers an attach of
+#                       an attached element like a first one
+#                       (standby-attach-again=repeat)
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 KERNEL=${1:-6.12}
-OUT=${OUT:-$TOP/build/model-$KERNEL}
+SCENARIO=${2:-baseline}
+OUT=${OUT:-$TOP/build/model-$KERNEL${2:+-$2}}
 CROSS=${CROSS_COMPILE:-s390x-linux-gnu-}
 # 1 GiB boot memory, 1 GiB standby memory: 2 MiB increments (the smallest
 # whose 512 entries per element fit one SCCB). The memory block size is
@@ -69,6 +78,12 @@ case $KERNEL in
 6.1 | 6.12 | bookworm | trixie) STYLE=notifier ;;
 7.3) STYLE=config ;;
 *) echo "model-kernel: unknown kernel $KERNEL (6.12, 6.1, 7.3, bookworm, trixie)" >&2; exit 2 ;;
+esac
+MACHINE="standby-mem=$STANDBY"
+case $STYLE:$SCENARIO in
+*:baseline | notifier:lost-attach) ;;
+notifier:lost-attach-repeat) MACHINE="$MACHINE,standby-attach-again=repeat" ;;
+*) echo "model-kernel: no scenario $SCENARIO for $KERNEL" >&2; exit 2 ;;
 esac
 
 mkdir -p "$OUT"
@@ -116,7 +131,7 @@ exec 7<>"$work/in"
 SOCK=$work/qmp.sock
 APPEND="console=ttysclp0 memhp_default_state=offline printk.time=1"
 APPEND="$APPEND panic=-1 ignore_loglevel ssm.run=shell"
-"$QEMU" -L /usr/share/qemu -M "s390-ccw-virtio,standby-mem=$STANDBY" \
+"$QEMU" -L /usr/share/qemu -M "s390-ccw-virtio,$MACHINE" \
 	-cpu qemu -m "$BOOT" -smp 2 -nographic -no-reboot \
 	-kernel "$B/arch/s390/boot/bzImage" -initrd "$work/initrd.gz" \
 	-append "$APPEND" -qmp "unix:$SOCK,server=on,wait=off" \
@@ -140,11 +155,11 @@ wait_for() {
 # console's echo of the typed line shows the tags unexpanded.
 # A shell that does not come back ends the test: what follows would
 # read answers of commands never run.
-n=0
+gseq=0
 guest() {
-	n=$((n + 1))
-	printf '%s; echo "@@"%s"@@"\n' "$1" "$n" >&7
-	wait_for "^@@$n@@\$" "${2:-120}" && return
+	gseq=$((gseq + 1))
+	printf '%s; echo "@@"%s"@@"\n' "$1" "$gseq" >&7
+	wait_for "^@@$gseq@@\$" "${2:-120}" && return
 	notok "the guest's shell ran \"$1\" within ${2:-120} s (see $LOG)"
 	finish
 }
@@ -219,6 +234,65 @@ NINC=$((BLOCK / INC))
 FIRST_RN=$((STANDBY_BASE / INC + 1))
 LAST_RN=$((FIRST_RN + NINC - 1))
 log "memory blocks of $((BLOCK >> 20)) MiB, increments of $((INC >> 20)) MiB: standby blocks $M-$LASTB, memory$M is rn $FIRST_RN-$LAST_RN"
+
+# --- a lost attach answer (scenarios lost-attach*) ---
+if [ "$SCENARIO" != baseline ]; then
+	# online <block> <tag>: chmem -e, then said <tag> is "<status> <state>"
+	online() {
+		guest "chmem -e -b $1 -z Movable >/dev/null 2>&1; echo \"$2 \$? \$(cat /sys/devices/system/memory/memory$1/state)\"" 300
+	}
+	qmp s390x-sclp-storage-inject "{\"command\": \"attach\", \"element\": 1, \"count\": 1, \"response\": $((REFUSED)), \"act\": true}" >/dev/null
+	if [ "$SCENARIO" = lost-attach-repeat ]; then
+		# The online's next notifier call attaches again; the machine
+		# lists all 512, the kernel unassigns them, memory M's among
+		# them, while it brings memory M online: it dies of it.
+		printf 'chmem -e -b %d -z Movable\n' "$M" >&7
+		wait_for 'addressing exception: 0005' 120
+		sleep 2
+		line=$(console | grep -m1 -o 'addressing exception: 0005.*')
+		comm=$(console | grep -A3 -m1 'addressing exception: 0005' | grep -o 'Comm: [a-z]*')
+		psw=$(console | grep -A6 -m1 'addressing exception: 0005' | grep -o 'Krnl PSW : [0-9a-f]* [0-9a-f]* ([a-z_+0-9x/]*)')
+		storage_log >"$OUT/log-repeat.txt"
+		log "the online: $(summary "$OUT/log-repeat.txt")"
+		a=$(grep -c '^attach 1 0x0020$' "$OUT/log-repeat.txt")
+		u=$(count "$OUT/log-repeat.txt" unassign 0x0020 $FIRST_RN $LAST_RN)
+		[ -n "$line" ] && [ "$comm" = "Comm: chmem" ] && [ "$a $u" = "1 $NINC" ]
+		result $? "standby-attach-again=repeat: the kernel attaches again during the online ($a x 0x0020), unassigns all the machine lists, memory$M's $u among them, and dies bringing memory$M online: \"$line\", $comm, ${psw#Krnl PSW : }"
+		echo "$KERNEL lost-attach-repeat: the kernel's second attach unassigned the element, memory$M's increments too, during its online: addressing exception in $comm" >"$OUT/reference.txt"
+		qpid=""
+		finish
+	fi
+	online $M LA1
+	storage_log >"$OUT/log-lost-attach.txt"
+	standby_state >"$OUT/qmp-lost-attach.txt"
+	log "first online, attach answer lost: $(summary "$OUT/log-lost-attach.txt")"
+	inj=$(grep -c "^attach 1 $REFUSED injected$" "$OUT/log-lost-attach.txt")
+	again=$(count "$OUT/log-lost-attach.txt" assign 0x0120 $FIRST_RN $LAST_RN)
+	u=$(count "$OUT/log-lost-attach.txt" unassign 0x0020)
+	check "attach answered $REFUSED after attaching: memory$M online all the same ($(said LA1)), its $again assigns answered 0x0120, $u unassigns, element 1 $(element1 "$OUT/qmp-lost-attach.txt")" \
+		[ "$inj $(said LA1) $again $u $(element1 "$OUT/qmp-lost-attach.txt")" = "1 0 online $NINC 0 512/512 attached" ]
+	# The next memory event: the kernel attaches element 1 again.
+	online $((M + 1)) LA2
+	storage_log >"$OUT/log-attach-again.txt"
+	standby_state >"$OUT/qmp-attach-again.txt"
+	log "second online, attach again: $(summary "$OUT/log-attach-again.txt")"
+	left=$(element1 "$OUT/qmp-attach-again.txt")
+	u=$(count "$OUT/log-attach-again.txt" unassign 0x0020)
+	n=$(grep -c '^attach 1 0x0120$' "$OUT/log-attach-again.txt")
+	check "the kernel attaches element 1 again at each of the online's 3 notifier calls, the machine answers 0x0120 ($n), memory$((M + 1)) online ($(said LA2)), nothing unassigned ($u): all 512 stay assigned ($left)" \
+		[ "$n $(said LA2) $u $left" = "3 0 online 0 512/512 attached" ]
+	guest "chmem -d -b $((M + 1)); echo \"LA3 \$? \$(cat /sys/devices/system/memory/memory$((M + 1))/state)\"" 300
+	storage_log >"$OUT/log-lost-offline.txt"
+	standby_state >"$OUT/qmp-lost-offline.txt"
+	left=$(element1 "$OUT/qmp-lost-offline.txt")
+	n=$(grep -c '^attach 1 0x0120$' "$OUT/log-lost-offline.txt")
+	check "and at every event after ($n more): memory$((M + 1)) offline unassigns its $NINC, the $((512 - 2 * NINC)) increments of blocks never online stay assigned ($left)" \
+		[ "$(said LA3) $n $left" = "0 offline 3 $((512 - NINC))/512 attached" ]
+	echo "$KERNEL lost-attach: attach again answered 0x0120 at every event; assigned after one block went on and off: $left" >"$OUT/reference.txt"
+	qmp quit >/dev/null 2>&1
+	qpid=""
+	finish
+fi
 
 # lsmem of the release (util-linux 2.42): what an administrator sees.
 guest 'lsmem -r -n -o RANGE,STATE,BLOCK | sed "s/^/LSMEM /"; echo "LSMEMRC $?"'
