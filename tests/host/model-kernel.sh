@@ -416,6 +416,28 @@ line=$(said HOLDOFF)
 storage_log >/dev/null
 check "and out again ($line)" [ "$line" = "0 $OUT_STATE" ]
 
+# --- held until the host releases it ---
+qmp s390x-sclp-storage-inject "{\"command\": \"assign\", \"rn\": $((FIRST_RN + 3)), \"hold\": true}" >/dev/null
+(
+	sleep 5
+	qmp query-s390x-sclp-storage-log >"$OUT/log-before-release.json"
+	qmp s390x-sclp-storage-release >/dev/null
+) &
+relpid=$!
+on REL
+wait "$relpid"
+line=$(said REL)
+storage_log >"$OUT/log-release.txt"
+held=$(grep -c "^assign $((FIRST_RN + 3)) 0x0020 held$" "$OUT/log-release.txt")
+s=$(count "$OUT/log-release.txt" assign 0x0020 $FIRST_RN $LAST_RN)
+# before the release the log ends with the held request: the kernel
+# sent nothing after it
+before=$(python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["requests"]; print(r[-1]["rn"] if r else 0)' "$OUT/log-before-release.json")
+[ "$line $held $s $before" = "0 $IN_STATE 1 $NINC $((FIRST_RN + 3))" ]
+result $? "an assign answer held until the host releases it (QMP, 5 s later): the kernel waits, then goes on ($line; the last request before the release: rn $before, the held one; $held held, $s assigns)"
+off RELOFF
+storage_log >/dev/null
+
 # --- the kernel under injected faults: what it leaves behind ---
 # Assign refused on the block's second increment. Up to 6.18 the kernel's
 # sclp_mem_change_state() goes on assigning the rest; 6.1's notifier
