@@ -387,35 +387,37 @@ static void ssm_probe_kernel(const struct ssm_params *p, struct ssm_probe *probe
 }
 
 /*
- * System memory that is free now, less what is online at all, in bytes:
- * memory that comes online meanwhile changes both alike.
+ * The memmap of one block as the kernel's initcall added it, in system
+ * memory: none when it put the memmap on the block itself.
  */
-static s64 ssm_free_bytes(void)
+static u64 ssm_kernel_memmap_bytes(const struct ssm_layout *l)
 {
-	struct sysinfo i;
-
-	si_meminfo(&i);
-	return ((s64)i.freeram - (s64)i.totalram) * i.mem_unit;
+	if (ssm_compat_kernel_standby_flags() & MHP_MEMMAP_ON_MEMORY)
+		return 0;
+	return (u64)(l->block_size >> PAGE_SHIFT) * sizeof(struct page);
 }
 
 /*
  * Take over what the kernel's initcall added (6.1 to 6.18 without mem=)
  * and say so: how many, from which state, what it gave back to the
- * system.
+ * system. Each block taken over offline was removed, and its memmap in
+ * system memory freed with it; one taken over online stays as it is.
+ * Said from what was removed, not from MemFree, which moves with
+ * everything else the kernel does meanwhile (the per-CPU page lists
+ * that removing memory drains, for one).
  */
 static void ssm_adopt(struct ssm *s, unsigned long busy)
 {
 	unsigned long n, online;
-	s64 freed, free0;
+	u64 freed;
 
 	if (!busy)
 		return;
-	free0 = ssm_free_bytes();
 	n = ssm_hotplug_adopt(s, &online);
-	freed = ssm_free_bytes() - free0;
-	pr_info("took over %lu of %lu standby %s the kernel had added at boot: %lu offline, %lu online; system memory freed: %lldM\n",
+	freed = (n - online) * ssm_kernel_memmap_bytes(&s->layout);
+	pr_info("took over %lu of %lu standby %s the kernel had added at boot: %lu offline, %lu online; system memory freed: %lluM\n",
 		n, busy, busy == 1 ? "block" : "blocks", n - online, online,
-		freed / (s64)SZ_1M);
+		freed / SZ_1M);
 }
 
 static int __init ssm_init(void)
