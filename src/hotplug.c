@@ -241,6 +241,20 @@ static void ssm_log_memmap(const struct ssm *s, unsigned long block,
 		memmap ? "on the block" : "in system memory");
 }
 
+/*
+ * As upstream: storage elements attached since load, attached now.
+ * Beside the kernel's notifier never: it attaches every element its own
+ * list has unattached at each memory event, then assigns. One we attached
+ * stays unattached in its list, so it would attach it again at every
+ * event; and the increments an attach lists (which we would unassign) may
+ * be those of a block it is bringing online.
+ */
+static void ssm_attach_late(struct ssm *s)
+{
+	if (!s->layout.shared)
+		ssm_client_attach_all(&s->client, &s->layout);
+}
+
 /**
  * ssm_hotplug_configure() - assign a standby block, then add it
  * @s: the module
@@ -267,8 +281,7 @@ int ssm_hotplug_configure(struct ssm *s, unsigned long block)
 		rc = state == SSM_BLOCK_REMOVING ? -EBUSY : 0;
 		goto out_unlock;
 	}
-	/* As upstream: storage elements attached since load, attached now. */
-	ssm_client_attach_all(&s->client, l);
+	ssm_attach_late(s);
 	if (!ssm_layout_assign_on_online(l))
 		rc = ssm_layout_block_acquire(l, block, &ssm_client_fw_ops,
 					      &s->client);
@@ -404,7 +417,7 @@ int ssm_hotplug_deconfigure(struct ssm *s, unsigned long block)
 
 	mutex_lock(&s->config_lock);
 	mutex_lock(&s->lock);
-	ssm_client_attach_all(&s->client, l);
+	ssm_attach_late(s);
 	state = ssm_block_state(l, block);
 	if (state == SSM_BLOCK_STANDBY)
 		rc = 0;

@@ -278,14 +278,17 @@ static int ssm_build_layout(struct ssm *s, const struct ssm_scp_info *info)
  * Lazy mode adds every block now and needs every element attached. In
  * configure mode an element that does not attach stays standby, as
  * upstream has it: each config write attaches it again, and until then
- * only the blocks on it fail to configure.
+ * only the blocks on it fail to configure. Beside the kernel's notifier
+ * nothing: it attaches them itself at its first memory event, and it
+ * assigns (hotplug.c, ssm_attach_late()).
  */
 static int ssm_attach(struct ssm *s)
 {
 	struct ssm_layout *l = &s->layout;
-	int rc;
+	int rc = 0;
 
-	rc = ssm_client_attach_all(&s->client, l);
+	if (!l->shared)
+		rc = ssm_client_attach_all(&s->client, l);
 	if (rc && s->mode == SSM_MODE_CONFIGURE) {
 		pr_warn("not every storage element attached: attached again at each config write\n");
 	} else if (rc) {

@@ -45,8 +45,8 @@ for op in read_info storage_info; do
 		check "load, $op $m: firmware and the kernel's list agree" twin_consistent
 	done
 done
-# The kernel's notifier attached every storage element at its load: we
-# have none to attach, so a fault armed for our attach never hits.
+# Beside the kernel's notifier we attach nothing (it attaches, at its
+# memory events): a fault armed for our attach never hits.
 for m in response timeout malformed; do
 	f0=$(sim_counter faults_injected)
 	check "load, attach $m: the load works" \
