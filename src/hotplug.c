@@ -144,29 +144,37 @@ static bool ssm_block_hot_added(const struct ssm *s, unsigned long block)
 }
 
 /**
- * ssm_hotplug_unmask_standby() - standby memory the kernel added at boot
- *				  and someone onlined since
+ * ssm_hotplug_unmask_standby() - standby memory and boot memory by where
+ *				  the kernel got them, not by firmware
  * @s: the module, layout discovered, not finalised
  *
- * Firmware reports such increments assigned, like boot memory. But boot
- * memory comes from the boot memory map (early sections), while the
- * kernel's initcall adds standby memory afterwards: a block of our range
- * the kernel presents from a hot-added section is standby memory, ours
- * to take over online.
+ * Firmware tells assigned from unassigned, not boot memory from standby
+ * memory. Boot memory comes from the boot memory map (early sections);
+ * the kernel's initcall adds standby memory afterwards (hot-added ones).
+ * Standby memory the kernel added at boot and someone onlined since is
+ * assigned, like boot memory: it is ours to take over online. A boot
+ * block someone took offline is unassigned, like standby memory, when
+ * the kernel's notifier (6.1 to 6.18) gave its increments back: it stays
+ * the kernel's, boot memory is never removed.
  */
 void ssm_hotplug_unmask_standby(struct ssm *s)
 {
 	struct ssm_layout *l = &s->layout;
 	unsigned long block;
 	u32 rn, first, last;
+	bool hot;
 
 	for (block = l->first_block; block < ssm_last_block(l); block++) {
-		if (!ssm_hotplug_block_present(s, block) ||
-		    !ssm_block_hot_added(s, block))
+		if (!ssm_hotplug_block_present(s, block))
 			continue;
+		hot = ssm_block_hot_added(s, block);
 		ssm_layout_block_rns(l, block, &first, &last);
-		for (rn = first; rn <= last; rn++)
-			ssm_layout_set_standby(l, rn);
+		for (rn = first; rn <= last; rn++) {
+			if (hot)
+				ssm_layout_set_standby(l, rn);
+			else
+				ssm_layout_set_foreign(l, rn);
+		}
 	}
 }
 
