@@ -48,6 +48,19 @@
 #endif
 
 /*
+ * The kernel's own standby memory code: sclp_cmd.c's memory notifier up
+ * to 6.18, sclp_mem.c from 6.19 (/sys/firmware/memory, no notifier).
+ * No header names sclp_mem.c, but the change that brought it removed the
+ * prepare-online hooks (6.8 to 6.18): a tree with the memmap query (6.8
+ * on) and without them is one of sclp_mem.c.
+ */
+#if defined(SSM_HAVE_MHP_MEMMAP_QUERY) && !defined(SSM_HAVE_MEM_PREPARE_ONLINE)
+#define SSM_KERNEL_SCLP_MEM	true
+#else
+#define SSM_KERNEL_SCLP_MEM	false
+#endif
+
+/*
  * EDAT-1 (1 MiB frames), as the target tree spells it. A tree with
  * neither spelling is one the probes do not know: failing the build beats
  * guessing "no EDAT-1", which would re-add the kernel's blocks with their

@@ -130,6 +130,7 @@ struct ssm_probe {
 	u64 kernel_facilities;	/* sclp.facilities, as the kernel read it */
 	bool kdump;		/* this is a kdump kernel */
 	bool kernel_fw_dir;	/* the kernel made /sys/firmware/memory */
+	bool kernel_sclp_mem;	/* its standby code is sclp_mem.c (6.19 on) */
 	unsigned long busy_blocks; /* our standby blocks System RAM already */
 	bool sim;		/* backend=sim */
 	bool twin;		/* sim: a test double of the kernel's notifier */

@@ -385,6 +385,7 @@ static void ssm_probe_kernel(const struct ssm_params *p, struct ssm_probe *probe
 	probe->kernel_facilities = ssm_hw_facilities();
 	probe->kdump = is_kdump_kernel();
 	probe->kernel_fw_dir = ssm_sysfs_kernel_firmware_memory();
+	probe->kernel_sclp_mem = SSM_KERNEL_SCLP_MEM;
 	probe->sim = p->sim;
 	probe->adopt = adopt;
 }

@@ -476,6 +476,10 @@ static const struct situation_case situations[] = {
 	/* 6.19 and later: the kernel offers /sys/firmware/memory itself */
 	{ "kernel-sysfs", { .kernel_fw_dir = true, .kernel_facilities = FAC },
 	  SSM_SIT_KERNEL_SYSFS },
+	/* ... where its sclp_mem.c failed at boot: no notifier either */
+	{ "kernel-sclp-mem-failed", { .kernel_sclp_mem = true,
+				      .kernel_facilities = FAC },
+	  SSM_SIT_ALONE },
 	/* the directory says more than the blocks */
 	{ "kernel-sysfs-blocks", { .kernel_fw_dir = true, .busy_blocks = 4 },
 	  SSM_SIT_KERNEL_SYSFS },
