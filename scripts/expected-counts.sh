@@ -22,16 +22,13 @@ for f in "$BUILD"/*.tap; do
 	label=$(basename "$f" .tap)
 	# check.tap is the whole run; <label>.log.tap the runner's own copy
 	case $label in check | *.log) continue ;; esac
-	# the test machine's host scripts: one each, its own TAP lines
-	case $label in model-options)
-		echo "$label model-options $(grep -cE '^(not )?ok - ' "$f")"
+	# the test machine's host scripts: one each, its own TAP lines,
+	# named on the first line (scripts/check.sh, model())
+	script=$(sed -n '1s/^# script //p' "$f")
+	if [ -n "$script" ]; then
+		echo "$label $script $(grep -cE '^(not )?ok - ' "$f")"
 		continue
-		;;
-	model-*)
-		echo "$label model-kernel $(grep -cE '^(not )?ok - ' "$f")"
-		continue
-		;;
-	esac
+	fi
 	awk -v l="$label" '
 		$0 ~ "^(not )?ok - \\[" l "\\] [0-9][0-9]-[a-z0-9-]+: " {
 			t = $0

@@ -1,0 +1,310 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The module on the test machine (qemu/, scripts/build-qemu.sh), as a real
+# machine runs it: backend=sclp, no mem=, the kernel's own standby code
+# active. 2 GiB of boot memory, 1 GiB of standby memory from 0x80000000
+# (element 1); the guest's shell (ssm.run=shell) is driven from here, the
+# machine's state and storage command log read over QMP.
+#
+# Scenarios (second argument):
+#   beside     (6.12, 6.1) beside the kernel's SCLP memory notifier:
+#              - a boot block taken offline first, its increments given
+#                back by the kernel's notifier: the module leaves it to
+#                the kernel (no takeover, no warning), the kernel brings
+#                it back afterwards;
+#              - the load reads what the kernel read (no READ SCP INFO)
+#                and attaches nothing: the kernel's notifier attaches the
+#                element once, at the first online, and never again;
+#              - lazy (6.12) and configure mode: online and offline with
+#                chmem; firmware (QMP), the kernel's blocks and the
+#                module's table agree after every step; the unload gives
+#                everything back.
+#   no-sclp-mem (7.3) sclp_mem.c failed at boot (READ STORAGE ELEMENT
+#              INFO of element 1 answered 0x05f0): no /sys/firmware/memory,
+#              no notifier. The module is alone, assigns before it adds,
+#              and the machine has no addressing exception to report.
+#
+# Prints "ok - ..." / "not ok - ..." lines and "N passed, M failed" last;
+# exits 1 when anything failed. Logs: $OUT (default build/model-module-...).
+#
+# Usage: tests/host/model-module.sh <6.12|6.1|7.3> <beside|no-sclp-mem>
+set -uo pipefail
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+KERNEL=${1:-6.12}
+SCENARIO=${2:-beside}
+OUT=${OUT:-$TOP/build/model-module-$KERNEL-$SCENARIO}
+CROSS=${CROSS_COMPILE:-s390x-linux-gnu-}
+BOOT=2G
+STANDBY=1G
+STANDBY_BASE=$((0x80000000))
+REFUSED=0x05f0
+MOD=s390_standby_mem
+DBG=/sys/kernel/debug/$MOD
+
+case $KERNEL:$SCENARIO in
+6.12:beside | 6.1:beside | 7.3:no-sclp-mem) ;;
+*) echo "model-module: no scenario $SCENARIO for $KERNEL" >&2; exit 2 ;;
+esac
+
+# shellcheck source=tests/host/lib.sh
+. "$TOP/tests/host/lib.sh"
+
+# --- the machine, the kernel, the module, the initramfs ---
+model_qemu
+B=$("$TOP/scripts/build-kernel.sh" "$KERNEL" 2>"$OUT/build-kernel.log" | tail -n1)
+[ -f "$B/arch/s390/boot/bzImage" ] || { notok "kernel $KERNEL available (see $OUT/build-kernel.log)"; finish; }
+mkdir "$work/src"
+(cd "$TOP" && git ls-files -z Kbuild Kbuild.probes src include | xargs -0 cp --parents -t "$work/src") ||
+	{ notok "the module's sources copied"; finish; }
+if ! make -s -C "$B" M="$work/src" ARCH=s390 CROSS_COMPILE="$CROSS" \
+	modules >"$OUT/module-build.log" 2>&1; then
+	notok "$MOD.ko builds against $KERNEL (see $OUT/module-build.log)"
+	finish
+fi
+"$TOP/scripts/initramfs.sh" "$B" "$work/initrd.gz" "$work/src/$MOD.ko" \
+	2>"$OUT/initramfs.log" || { notok "initramfs builds"; finish; }
+
+boot "$B" "$work/initrd.gz" "standby-mem=$STANDBY" "$BOOT"
+if [ "$SCENARIO" = no-sclp-mem ]; then
+	# Once the kernel proper runs (the decompressor reads storage info
+	# too, to find its memory), long before the initcalls: the next read
+	# of element 1 is sclp_mem.c's, and it fails.
+	wait_for 'Linux version' 120
+	qmp s390x-sclp-storage-inject "{\"command\": \"read-storage-info\", \"element\": 1, \"count\": 1, \"response\": $((REFUSED))}" >/dev/null
+fi
+# tagq <tag>: the tag as typed into the guest's shell, "T""AG": the
+# console echoes the typed line, wrapped at 80 columns, where a piece of
+# it may start a line; only the command's output has the tag whole
+tagq() { printf '%s""%s' "${1:0:1}" "${1:1}"; }
+guest_up
+ok "the guest boots on the model without mem= ($(console | grep -m1 -o 'Linux version [^ ]*'))"
+
+guest "echo \"$(tagq BSZ) \$(cat /sys/devices/system/memory/block_size_bytes)\""
+BLOCK=$((0x$(said BSZ)))
+standby_state >"$OUT/qmp-boot.txt"
+INC=$(sed -n 's/^increment-size //p' "$OUT/qmp-boot.txt")
+M=$((STANDBY_BASE / BLOCK))
+LASTB=$(((STANDBY_BASE + ${STANDBY%G} * 1024 * 1024 * 1024) / BLOCK - 1))
+NINC=$((BLOCK / INC))
+FIRST_RN=$((STANDBY_BASE / INC + 1))
+NSTBY=$((${STANDBY%G} * 1024 * 1024 * 1024 / INC))
+log "blocks of $((BLOCK >> 20)) MiB, increments of $((INC >> 20)) MiB: standby blocks $M-$LASTB, rn $FIRST_RN-$((FIRST_RN + NSTBY - 1))"
+storage_log >"$OUT/log-boot.txt"
+
+# first_rn <block>, last_rn <block>: its increments
+first_rn() { echo $(($1 * BLOCK / INC + 1)); }
+last_rn() { echo $((($1 + 1) * BLOCK / INC)); }
+
+# agree <tag>: firmware (QMP), the kernel's blocks and the module's table
+# say the same of every standby block: the module's state matches the
+# kernel's (standby: no block; offline; online), and the block's
+# increments are all assigned where the module holds them and none where
+# it does not. Element 1 has nothing assigned outside our blocks.
+# Sets $why to the first disagreement.
+agree() {
+	local t=$1
+	guest "awk 'NR > 1 && \$1 >= $M && \$1 <= $LASTB { print \"${t:0:1}\" \"${t:1}\", \$1, \$3, \$4 }' $DBG/blocks; for b in \$(seq $M $LASTB); do echo \"$(tagq "${t}K") \$b \$(cat /sys/devices/system/memory/memory\$b/state 2>/dev/null || echo absent)\"; done"
+	standby_state >"$OUT/qmp-$t.txt"
+	console | sed -n "s/^$t //p" >"$work/tbl"
+	console | sed -n "s/^${t}K //p" >"$work/kst"
+	why=$(python3 - "$work/tbl" "$work/kst" "$OUT/qmp-$t.txt" "$M" "$LASTB" "$((BLOCK / INC))" <<'EOF'
+import sys
+tbl = {int(b): (s, h) for b, s, h in (l.split() for l in open(sys.argv[1]))}
+kst = {int(b): s for b, s in (l.split() for l in open(sys.argv[2]))}
+assigned = {int(l.split()[1]) for l in open(sys.argv[3]) if l.startswith("assigned ")}
+m, last, n = int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+want = {"standby": "absent", "offline": "offline", "online": "online"}
+ours = set()
+for b in range(m, last + 1):
+    if b not in tbl or b not in kst:
+        print("block %d: not in the table or the kernel's list" % b); sys.exit()
+    state, held = tbl[b]
+    if want.get(state) != kst[b]:
+        print("block %d: module %s, kernel %s" % (b, state, kst[b])); sys.exit()
+    rns = set(range(b * n + 1, (b + 1) * n + 1))
+    ours |= rns
+    got = len(rns & assigned)
+    if (held == "1" and got != n) or (held == "0" and got):
+        print("block %d: held %s, %d of %d assigned" % (b, held, got, n)); sys.exit()
+if assigned - ours:
+    print("assigned outside our blocks: %d" % len(assigned - ours))
+EOF
+)
+	[ -z "$why" ]
+}
+# mstates: "<block>:<kernel state>" of the standby blocks
+mstates() {
+	guest "echo \"$(tagq "$1") \$(for b in \$(seq $M $LASTB); do printf '%s:%s ' \$b \$(cat /sys/devices/system/memory/memory\$b/state 2>/dev/null || echo absent); done)\""
+}
+# run <tag> <command>: said <tag> is its exit status, <tag>O its output
+run() {
+	guest "{ $2; } >/tmp/o 2>&1; echo \"$(tagq "$1") \$?\"; echo \"$(tagq "$1O") \$(tr '\n' ' ' </tmp/o)\"" "${3:-300}"
+}
+# warned: the console has a kernel warning, oops or addressing exception
+warned() { console | grep -Eq 'WARNING:|Oops|addressing exception|BUG:|Call Trace'; }
+
+if [ "$SCENARIO" = no-sclp-mem ]; then
+	log "storage commands at boot: $(summary "$OUT/log-boot.txt")"
+	inj=$(grep -c "^read-storage-info 1 $REFUSED injected$" "$OUT/log-boot.txt")
+	guest "echo \"$(tagq FW) \$([ -d /sys/firmware/memory ] && echo present || echo absent)\""
+	check "sclp_mem.c failed at boot: storage info of element 1 answered $REFUSED ($inj), no /sys/firmware/memory ($(said FW))" \
+		[ "$inj $(said FW)" = "1 absent" ]
+	run LOAD "modprobe $MOD"
+	line=$(console | grep -m1 -o "$MOD: loaded: .*")
+	[ "$(said LOAD)" = 0 ] && [ "${line#*situation=alone }" != "$line" ]
+	result $? "modprobe $MOD: loads alone, not beside a notifier the kernel never registered (\"$line\")"
+	storage_log >"$OUT/log-load.txt"
+	log "storage commands at load: $(summary "$OUT/log-load.txt")"
+	a=$(count "$OUT/log-load.txt" attach 0x0020)
+	check "alone, the module attaches element 1 at load itself ($a)" [ "$a" = 1 ]
+	run CFG "echo 1 >/sys/firmware/memory/memory$M/config"
+	storage_log >"$OUT/log-config.txt"
+	s=$(count "$OUT/log-config.txt" assign 0x0020 "$(first_rn $M)" "$(last_rn $M)")
+	agree AG1
+	[ "$(said CFG) $s" = "0 $NINC" ] && [ -z "$why" ] && ! warned
+	result $? "memory$M configured: the module assigned its $NINC increments before the add ($s), no addressing exception; firmware, kernel and table agree${why:+ ($why)}"
+	run ON "chmem -e -b $M -z Movable"
+	agree AG2
+	[ "$(said ON)" = 0 ] && [ -z "$why" ] && ! warned
+	result $? "memory$M online ($(said ONO)); agree${why:+ ($why)}"
+	run OFF "chmem -d -b $M"
+	run DECFG "echo 0 >/sys/firmware/memory/memory$M/config"
+	storage_log >"$OUT/log-deconfig.txt"
+	u=$(count "$OUT/log-deconfig.txt" unassign 0x0020 "$(first_rn $M)" "$(last_rn $M)")
+	agree AG3
+	[ "$(said OFF) $(said DECFG) $u" = "0 0 $NINC" ] && [ -z "$why" ]
+	result $? "memory$M offline and deconfigured: the module unassigned its $NINC increments ($u); agree${why:+ ($why)}"
+	run UNLOAD "modprobe -r $MOD"
+	standby_state >"$OUT/qmp-unload.txt"
+	[ "$(said UNLOAD) $(element1 "$OUT/qmp-unload.txt" | cut -d/ -f1)" = "0 0" ] && ! warned
+	result $? "unloaded: element 1 has nothing assigned ($(element1 "$OUT/qmp-unload.txt")), no warning in the log"
+	qmp quit >/dev/null 2>&1
+	qpid=""
+	finish
+fi
+
+# load <tag> [parameters]: modprobe, the module's kernel lines since the
+# last load in $OUT/<tag>-lines.txt, the storage commands in
+# $OUT/log-<tag>.txt; said <tag> is modprobe's exit status
+nlines=0
+load() {
+	local t=$1
+	shift
+	run "$t" "modprobe $MOD $*" 600
+	storage_log >"$OUT/log-$t.txt"
+	log "storage commands at load: $(summary "$OUT/log-$t.txt")"
+	console | sed -n "s/.*\($MOD: .*\)/\1/p" | tail -n +$((nlines + 1)) >"$OUT/$t-lines.txt"
+	nlines=$((nlines + $(wc -l <"$OUT/$t-lines.txt")))
+}
+# online <tag> <block>, offline <tag> <block>: chmem -e / -d, the storage
+# commands in $OUT/log-<tag>.txt
+online() {
+	run "$1" "chmem -e -b $2 -z Movable"
+	storage_log >"$OUT/log-$1.txt"
+}
+offline() {
+	run "$1" "chmem -d -b $2"
+	storage_log >"$OUT/log-$1.txt"
+}
+
+# --- the first load, before any memory event: who attaches ---
+load LOAD1
+line=$(sed -n "s/^$MOD: \(loaded: \)/\1/p" "$OUT/LOAD1-lines.txt")
+[ "$(said LOAD1)" = 0 ] && [ "${line#*situation=shared }" != "$line" ]
+result $? "modprobe $MOD beside the kernel's notifier: \"$line\""
+n=$(grep -c . "$OUT/log-LOAD1.txt")
+rsi=$(grep -c '^read-storage-info ' "$OUT/log-LOAD1.txt")
+scp=$(grep -c '^read-scp-info ' "$OUT/log-LOAD1.txt")
+a=$(grep -c '^attach ' "$OUT/log-LOAD1.txt")
+check "the load reads storage information only: $rsi reads, $a attaches, $scp READ SCP INFO, $((n - rsi)) other commands" \
+	[ "$n $a $scp" = "$rsi 0 0" ]
+agree AG1
+check "after the load: firmware, kernel and table agree${why:+ ($why)}" [ -z "$why" ]
+if [ "$KERNEL" = 6.1 ]; then
+	run CFG "echo 1 >/sys/firmware/memory/memory$M/config"
+	check "memory$M configured ($(said CFG))" [ "$(said CFG)" = 0 ]
+fi
+online ON1 $M
+log "first online: $(summary "$OUT/log-ON1.txt")"
+a=$(count "$OUT/log-ON1.txt" attach 0x0020)
+all=$(grep -c '^attach ' "$OUT/log-ON1.txt")
+s=$(count "$OUT/log-ON1.txt" assign 0x0020 "$(first_rn $M)" "$(last_rn $M)")
+agree AG2
+[ "$(said ON1) $a $all $s" = "0 1 1 $NINC" ] && [ -z "$why" ]
+result $? "memory$M online ($(said ON1)): the kernel attached element 1 once ($a of $all attaches answered 0x0020), assigned $s; agree${why:+ ($why)}"
+online ON2 $((M + 1))
+a=$(grep -c '^attach ' "$OUT/log-ON2.txt")
+agree AG3
+[ "$(said ON2) $a" = "0 0" ] && [ -z "$why" ]
+result $? "memory$((M + 1)) online ($(said ON2)): no attach any more ($a); agree${why:+ ($why)}"
+run OFF "chmem -d -b $M && chmem -d -b $((M + 1))"
+storage_log >"$OUT/log-OFF.txt"
+u=$(count "$OUT/log-OFF.txt" unassign 0x0020 "$(first_rn $M)" "$(last_rn $((M + 1)))")
+agree AG4
+[ "$(said OFF) $u" = "0 $((2 * NINC))" ] && [ -z "$why" ]
+result $? "both offline again ($(said OFF)): their $((2 * NINC)) increments unassigned ($u); agree${why:+ ($why)}"
+run UNLOAD1 "modprobe -r $MOD"
+standby_state >"$OUT/qmp-UNLOAD1.txt"
+mstates MST1
+[ "$(said UNLOAD1) $(element1 "$OUT/qmp-UNLOAD1.txt" | cut -d/ -f1)" = "0 0" ] &&
+	! said MST1 | tr ' ' '\n' | grep -v '^$' | grep -qv ':offline$'
+result $? "unloaded ($(said UNLOAD1)): element 1 has nothing assigned ($(element1 "$OUT/qmp-UNLOAD1.txt")), the kernel has its standby blocks back offline ($(said MST1))"
+
+# --- a boot block offline: the kernel's notifier gave it back ---
+OFFB=$((M - 2))
+run BOFF "echo offline >/sys/devices/system/memory/memory$OFFB/state"
+storage_log >"$OUT/log-BOFF.txt"
+u=$(count "$OUT/log-BOFF.txt" unassign 0x0020 "$(first_rn $OFFB)" "$(last_rn $OFFB)")
+check "boot block memory$OFFB offline ($(said BOFF)); the kernel's notifier unassigned its $NINC increments ($u)" \
+	[ "$(said BOFF) $u" = "0 $NINC" ]
+[ "$KERNEL" = 6.12 ] && MODE=configure || MODE=auto
+load LOAD2 mode=$MODE
+line=$(sed -n "s/^$MOD: \(loaded: \)/\1/p" "$OUT/LOAD2-lines.txt")
+[ "$(said LOAD2)" = 0 ] && [ "${line#*mode=configure situation=shared }" != "$line" ]
+result $? "modprobe $MOD mode=$MODE, configure mode beside the kernel's notifier: \"$line\""
+check "no warning, oops or addressing exception at load" eval '! warned'
+runs=$(grep -o 'Standby memory at .*' "$OUT/LOAD2-lines.txt" | tr '\n' ';')
+check "the module's standby memory is the firmware's, boot memory$OFFB not in it: $runs" \
+	[ "$runs" = "Standby memory at 0x80000000 (1024M of 1024M usable);" ]
+took=$(grep -o 'took over [0-9]* of [0-9]*' "$OUT/LOAD2-lines.txt")
+check "it took over the kernel's $((LASTB - M + 1)) standby blocks, nothing else (\"$took\")" \
+	[ "$took" = "took over $((LASTB - M + 1)) of $((LASTB - M + 1))" ]
+guest "echo \"$(tagq BST) \$(cat /sys/devices/system/memory/memory$OFFB/state 2>/dev/null || echo absent)\""
+check "boot memory$OFFB stays the kernel's block, offline ($(said BST))" [ "$(said BST)" = offline ]
+agree AG5
+check "after the load: firmware, kernel and table agree${why:+ ($why)}" [ -z "$why" ]
+
+# --- configure mode beside the kernel: no assign before it does ---
+run CFG2 "echo 1 >/sys/firmware/memory/memory$M/config"
+storage_log >"$OUT/log-CFG2.txt"
+agree AG6
+[ "$(said CFG2) $(grep -c . "$OUT/log-CFG2.txt")" = "0 0" ] && [ -z "$why" ]
+result $? "memory$M configured ($(said CFG2)): added, nothing assigned yet ($(summary "$OUT/log-CFG2.txt")); agree${why:+ ($why)}"
+online ON3 $M
+s=$(count "$OUT/log-ON3.txt" assign 0x0020 "$(first_rn $M)" "$(last_rn $M)")
+agree AG7
+[ "$(said ON3) $s $(grep -c '^attach ' "$OUT/log-ON3.txt")" = "0 $NINC 0" ] && [ -z "$why" ]
+result $? "memory$M online ($(said ON3)): the kernel assigned its $s increments, nobody attached; agree${why:+ ($why)}"
+offline OFF3 $M
+run DECFG "echo 0 >/sys/firmware/memory/memory$M/config"
+agree AG8
+[ "$(said OFF3) $(said DECFG)" = "0 0" ] && [ -z "$why" ]
+result $? "memory$M offline and deconfigured ($(said OFF3) $(said DECFG)); agree${why:+ ($why)}"
+
+# --- boot memory back, the module gone ---
+run BON "echo online >/sys/devices/system/memory/memory$OFFB/state"
+storage_log >"$OUT/log-BON.txt"
+s=$(count "$OUT/log-BON.txt" assign 0x0020 "$(first_rn $OFFB)" "$(last_rn $OFFB)")
+check "boot memory$OFFB online again ($(said BON)): the kernel's notifier assigned its $NINC increments ($s)" \
+	[ "$(said BON) $s" = "0 $NINC" ]
+run UNLOAD2 "modprobe -r $MOD"
+standby_state >"$OUT/qmp-UNLOAD2.txt"
+mstates MST2
+[ "$(said UNLOAD2) $(element1 "$OUT/qmp-UNLOAD2.txt" | cut -d/ -f1)" = "0 0" ] &&
+	! said MST2 | tr ' ' '\n' | grep -v '^$' | grep -qv ':offline$' && ! warned
+result $? "unloaded ($(said UNLOAD2)): element 1 has nothing assigned ($(element1 "$OUT/qmp-UNLOAD2.txt")), the kernel has its standby blocks back offline ($(said MST2)), no warning in the log"
+qmp quit >/dev/null 2>&1
+qpid=""
+finish
