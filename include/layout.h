@@ -215,6 +215,9 @@ unsigned long ssm_layout_our_blocks(const struct ssm_layout *l);
 
 int ssm_layout_block_acquire(struct ssm_layout *l, unsigned long block,
 			     const struct ssm_fw_ops *ops, void *ctx);
+int ssm_layout_block_adopt(struct ssm_layout *l, unsigned long block,
+			   const struct ssm_fw_ops *ops, void *ctx);
+void ssm_layout_block_disown(struct ssm_layout *l, unsigned long block);
 int ssm_layout_block_release(struct ssm_layout *l, unsigned long block,
 			     const struct ssm_fw_ops *ops, void *ctx);
 int ssm_layout_flush_stale(struct ssm_layout *l, const struct ssm_fw_ops *ops,

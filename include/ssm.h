@@ -74,6 +74,7 @@ struct ssm {
 	 * them. Written at load and unload only.
 	 */
 	unsigned long *adopted;
+	unsigned int adopt_delay_ms;	/* testing: test_adopt_delay_ms */
 
 	/* backend=sim: let firmware check unassigned memory after an add */
 	void (*fw_checkpoint)(struct ssm *s);

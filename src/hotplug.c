@@ -39,6 +39,7 @@
 
 #include <linux/kernel.h>
 #include <linux/bitmap.h>
+#include <linux/delay.h>
 #include <linux/errno.h>
 #include <linux/ioport.h>
 #include <linux/ktime.h>
@@ -534,29 +535,61 @@ static bool ssm_block_online(const struct ssm *s, unsigned long block)
 							      block)));
 }
 
+/*
+ * Take over a block that looked online, under s->lock: no online or
+ * offline gets past our notifier meanwhile. Its increments must be
+ * assigned (the kernel's notifier did that) and it must still be online
+ * after firmware was read: the kernel unassigns only once the pages are
+ * offline, so what was read is the online's. Return -EAGAIN when it went
+ * offline meanwhile, nothing held and nothing assigned by us.
+ */
+static int ssm_adopt_online(struct ssm *s, unsigned long block)
+{
+	struct ssm_layout *l = &s->layout;
+	int rc;
+
+	lockdep_assert_held(&s->lock);
+	rc = ssm_layout_block_adopt(l, block, &ssm_client_fw_ops, &s->client);
+	if (rc)
+		return rc;
+	if (!ssm_block_online(s, block)) {
+		ssm_layout_block_disown(l, block);
+		return -EAGAIN;
+	}
+	ssm_layout_set_block_state(l, block, SSM_BLOCK_ONLINE);
+	l->pins++;
+	ssm_pin(false, true);
+	return 0;
+}
+
+/* A block can go on and off while we look; after this many, let it be. */
+#define SSM_ADOPT_TRIES		8
+
 static int ssm_adopt_block(struct ssm *s, unsigned long block, bool *online)
 {
 	struct ssm_layout *l = &s->layout;
 	struct ssm_range r = ssm_block_range(s, block);
-	int rc;
+	int rc = -EBUSY, tries;
 
 	lockdep_assert_not_held(&s->lock);
-	*online = ssm_block_online(s, block);
-	if (!*online) {
-		rc = remove_memory(r.start, l->block_size);
-		if (rc != -EBUSY)
+	for (tries = 0; tries < SSM_ADOPT_TRIES; tries++) {
+		*online = ssm_block_online(s, block);
+		if (!*online) {
+			/* waits for an offline in progress; refuses an online */
+			rc = remove_memory(r.start, l->block_size);
+			if (rc != -EBUSY)
+				return rc;
+			*online = true;		/* it went online meanwhile */
+		}
+		if (s->adopt_delay_ms)
+			msleep(s->adopt_delay_ms);
+		mutex_lock(&s->lock);
+		rc = ssm_adopt_online(s, block);
+		mutex_unlock(&s->lock);
+		if (rc != -EAGAIN)
 			return rc;
-		*online = true;		/* it went online meanwhile */
 	}
-	mutex_lock(&s->lock);
-	rc = ssm_layout_block_acquire(l, block, &ssm_client_fw_ops, &s->client);
-	if (!rc) {
-		ssm_layout_set_block_state(l, block, SSM_BLOCK_ONLINE);
-		l->pins++;
-		ssm_pin(false, true);
-	}
-	mutex_unlock(&s->lock);
-	return rc;
+	return -EBUSY;
 }
 
 /**

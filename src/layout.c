@@ -612,6 +612,75 @@ int ssm_layout_block_acquire(struct ssm_layout *l, unsigned long block,
 }
 
 /**
+ * ssm_layout_block_adopt() - hold the increments of a block the kernel's
+ *			      notifier brought online
+ * @l: layout
+ * @block: one of our blocks, taken over online
+ * @ops: firmware operations
+ * @ctx: their context
+ *
+ * The kernel's notifier assigned them: firmware's view is read and nothing
+ * is assigned here. It unassigns them once the block's pages are offline,
+ * so one found unassigned means the block is on its way offline (or got
+ * there): nothing is held.
+ *
+ * Return: 0, -EAGAIN when an increment is not assigned, or the error of
+ * reading firmware's view.
+ */
+int ssm_layout_block_adopt(struct ssm_layout *l, unsigned long block,
+			   const struct ssm_fw_ops *ops, void *ctx)
+{
+	u32 rn, first, last;
+	bool assigned;
+	int rc;
+
+	if (ssm_layout_block_held(l, block))
+		return 0;
+	ops->forget(ctx);
+	ssm_layout_block_rns(l, block, &first, &last);
+	for (rn = first; rn <= last; rn++) {
+		rc = ops->query(ctx, rn, &assigned);
+		if (rc)
+			return rc;
+		if (!assigned)
+			return -EAGAIN;
+	}
+	for (rn = first; rn <= last; rn++) {
+		if (l->incr_refs[rn]++)
+			continue;
+		if (l->incr_state[rn] == SSM_INCR_ASSIGNED)
+			l->stale--;	/* held again: no longer stale */
+		else
+			ssm_layout_set_incr_state(l, rn, SSM_INCR_ASSIGNED);
+	}
+	set_bit(block - l->first_block, l->block_held);
+	return 0;
+}
+
+/**
+ * ssm_layout_block_disown() - drop what ssm_layout_block_adopt() held,
+ *			       firmware untouched
+ * @l: layout
+ * @block: the block
+ *
+ * The kernel's notifier, taking the block offline, gives the increments
+ * back; unassigning them first could pull storage from under a memmap the
+ * kernel still deinitialises.
+ */
+void ssm_layout_block_disown(struct ssm_layout *l, unsigned long block)
+{
+	u32 rn, first, last;
+
+	if (!ssm_layout_block_held(l, block))
+		return;
+	clear_bit(block - l->first_block, l->block_held);
+	ssm_layout_block_rns(l, block, &first, &last);
+	for (rn = first; rn <= last; rn++)
+		if (!--l->incr_refs[rn])
+			ssm_layout_set_incr_state(l, rn, SSM_INCR_STANDBY);
+}
+
+/**
  * ssm_layout_block_release() - drop a block's hold on its increments
  * @l: layout
  * @block: one of our blocks

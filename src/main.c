@@ -63,6 +63,11 @@ module_param(adopt, bool, 0444);
 MODULE_PARM_DESC(adopt,
 		 "Take over the standby memory the kernel added at boot (kernels 6.1-6.18 booted without mem=): 1 (default), or 0 to leave it to the kernel (the module then does not load)");
 
+static unsigned int test_adopt_delay_ms;
+module_param(test_adopt_delay_ms, uint, 0444);
+MODULE_PARM_DESC(test_adopt_delay_ms,
+		 "Testing only: milliseconds the takeover waits between finding a block of the kernel's online and taking it over online (default 0): room for an offline to run into");
+
 static char *sim_fault;
 module_param(sim_fault, charp, 0444);
 MODULE_PARM_DESC(sim_fault,
@@ -441,6 +446,7 @@ static int __init ssm_init(void)
 	mutex_init(&s->config_lock);
 	init_waitqueue_head(&s->settled);
 	s->mode = p.mode;
+	s->adopt_delay_ms = test_adopt_delay_ms;
 	ssm_probe_kernel(&p, &probe);
 	rc = ssm_refuse(s, ssm_layout_situation(&probe), &probe);
 	if (rc)

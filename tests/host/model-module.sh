@@ -305,6 +305,38 @@ mstates MST2
 [ "$(said UNLOAD2) $(element1 "$OUT/qmp-UNLOAD2.txt" | cut -d/ -f1)" = "0 0" ] &&
 	! said MST2 | tr ' ' '\n' | grep -v '^$' | grep -qv ':offline$' && ! warned
 result $? "unloaded ($(said UNLOAD2)): element 1 has nothing assigned ($(element1 "$OUT/qmp-UNLOAD2.txt")), the kernel has its standby blocks back offline ($(said MST2)), no warning in the log"
+
+# --- a takeover racing an offline of the kernel's online block ---
+# test_adopt_delay_ms holds the takeover between finding memory$M online
+# and taking it: an offline runs into that window, the kernel's notifier
+# unassigns its increments, and the takeover must see the block offline.
+online ON4 $M
+check "the kernel's memory$M online ($(said ON4))" [ "$(said ON4)" = 0 ]
+guest "modprobe $MOD test_adopt_delay_ms=20000 >/tmp/lo 2>&1 & echo \"$(tagq LPID) \$!\""
+# the module is in its init (its /sys/module directory is there) and past
+# finding memory$M online: its discovery takes well under 5 s
+guest "while [ ! -d /sys/module/$MOD ]; do sleep 1; done; sleep 5"
+run RACEOFF "chmem -d -b $M"
+guest "wait $(said LPID); echo \"$(tagq RACELOAD) \$?\"" 300
+storage_log >"$OUT/log-RACE.txt"
+console | sed -n "s/.*\($MOD: .*\)/\1/p" | tail -n +$((nlines + 1)) >"$OUT/RACE-lines.txt"
+took=$(grep -o 'took over .*' "$OUT/RACE-lines.txt" | cut -d';' -f1)
+u=$(count "$OUT/log-RACE.txt" unassign 0x0020 "$(first_rn $M)" "$(last_rn $M)")
+s=$(count "$OUT/log-RACE.txt" assign 0x0020 "$(first_rn $M)" "$(last_rn $M)")
+[ "$(said RACEOFF) $(said RACELOAD) $u $s" = "0 0 $NINC 0" ] &&
+	[ "$took" = "took over 4 of 4 standby blocks the kernel had added at boot: 4 offline, 0 online" ]
+result $? "memory$M offline ($(said RACEOFF)) while the takeover held it: the kernel unassigned its $u increments, the module assigned $s, and took it over offline (\"$took\")"
+agree AG9
+check "after the takeover: firmware, kernel and table agree${why:+ ($why)}" [ -z "$why" ]
+online ON5 $M
+agree AG10
+[ "$(said ON5)" = 0 ] && [ -z "$why" ]
+result $? "memory$M comes online again through the module ($(said ON5) $(said ON5O)); agree${why:+ ($why)}"
+offline OFF5 $M
+run UNLOAD3 "modprobe -r $MOD"
+standby_state >"$OUT/qmp-UNLOAD3.txt"
+[ "$(said OFF5) $(said UNLOAD3) $(element1 "$OUT/qmp-UNLOAD3.txt" | cut -d/ -f1)" = "0 0 0" ] && ! warned
+result $? "offline ($(said OFF5)) and unloaded ($(said UNLOAD3) $(said UNLOAD3O)): nothing assigned ($(element1 "$OUT/qmp-UNLOAD3.txt")), no warning in the log"
 qmp quit >/dev/null 2>&1
 qpid=""
 finish

@@ -266,6 +266,50 @@ static void layout_shared_increment_refcount(struct kunit *test)
 	ssm_layout_destroy(&l);
 }
 
+/* A block the kernel's notifier brought online is held from firmware's
+ * view, nothing assigned; one with an increment unassigned (on its way
+ * offline) is not held; disowning gives nothing back to firmware.
+ */
+static void layout_adopt_reads_only(struct kunit *test)
+{
+	const struct geometry *g = &geometries[0];
+	struct fake_fw *fw = fake_new(test);
+	struct ssm_layout l;
+	unsigned long block = 5;
+	u32 rn, first, last;
+
+	layout_setup(test, &l, g);
+	l.shared = true;
+	ssm_layout_block_rns(&l, block, &first, &last);
+	for (rn = first; rn < last; rn++)
+		set_bit(rn, fw->assigned);
+	/* the last one unassigned: the kernel is taking it offline */
+	KUNIT_EXPECT_EQ(test, ssm_layout_block_adopt(&l, block, &fake_ops, fw),
+			-EAGAIN);
+	KUNIT_EXPECT_FALSE(test, ssm_layout_block_held(&l, block));
+	KUNIT_EXPECT_EQ(test, fw->assigns, 0);
+	KUNIT_EXPECT_EQ(test, l.incr_count[SSM_INCR_ASSIGNED], 0);
+
+	set_bit(last, fw->assigned);
+	KUNIT_ASSERT_EQ(test, ssm_layout_block_adopt(&l, block, &fake_ops, fw), 0);
+	KUNIT_EXPECT_TRUE(test, ssm_layout_block_held(&l, block));
+	KUNIT_EXPECT_TRUE(test, ssm_layout_block_assigned(&l, block));
+	KUNIT_EXPECT_EQ(test, fw->assigns, 0);
+	expect_counts_consistent(test, &l);
+
+	ssm_layout_block_disown(&l, block);
+	KUNIT_EXPECT_FALSE(test, ssm_layout_block_held(&l, block));
+	KUNIT_EXPECT_EQ(test, l.incr_count[SSM_INCR_ASSIGNED], 0);
+	KUNIT_EXPECT_EQ(test, fw->unassigns, 0);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(fw->assigned, 65536), last - first + 1);
+	expect_counts_consistent(test, &l);
+
+	fw->fail_queries = true;
+	KUNIT_EXPECT_EQ(test, ssm_layout_block_adopt(&l, block, &fake_ops, fw), -EIO);
+	KUNIT_EXPECT_FALSE(test, ssm_layout_block_held(&l, block));
+	ssm_layout_destroy(&l);
+}
+
 /* 256 increments per block; the 100th assign fails: the 99 assigned
  * before are unassigned again, nothing is held.
  */
@@ -725,6 +769,7 @@ static struct kunit_case layout_cases[] = {
 	KUNIT_CASE_PARAM(layout_geometry, geometry_gen_params),
 	KUNIT_CASE(layout_rejects_bad_geometry),
 	KUNIT_CASE(layout_shared_increment_refcount),
+	KUNIT_CASE(layout_adopt_reads_only),
 	KUNIT_CASE(layout_acquire_rolls_back),
 	KUNIT_CASE(layout_release_failure_leaves_stale),
 	KUNIT_CASE(layout_lazy_online_offline),
