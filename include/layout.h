@@ -222,6 +222,8 @@ int ssm_layout_block_release(struct ssm_layout *l, unsigned long block,
 			     const struct ssm_fw_ops *ops, void *ctx);
 int ssm_layout_flush_stale(struct ssm_layout *l, const struct ssm_fw_ops *ops,
 			   void *ctx);
+unsigned long ssm_layout_block_sweep(struct ssm_layout *l, unsigned long block,
+				     const struct ssm_fw_ops *ops, void *ctx);
 unsigned long ssm_layout_sweep(struct ssm_layout *l,
 			       const struct ssm_fw_ops *ops, void *ctx);
 int ssm_layout_block_event(struct ssm_layout *l, unsigned long block,

@@ -355,6 +355,25 @@ static bool ssm_online_starts(enum ssm_event ev)
 }
 
 /*
+ * Beside the kernel's notifier: an online it failed (one of its assigns
+ * refused) leaves the increments it assigned before and after assigned,
+ * 6.8 to 6.18 (no finish-offline follows a failed prepare-online), and we
+ * hear of none of it. A block we remove without holding it gets them
+ * back to firmware now, rather than at unload.
+ */
+static void ssm_sweep_block(struct ssm *s, unsigned long block)
+{
+	struct ssm_range r = ssm_block_range(s, block);
+	unsigned long n;
+
+	n = ssm_layout_block_sweep(&s->layout, block, &ssm_client_fw_ops,
+				   &s->client);
+	if (n)
+		pr_info("memory block %lu [0x%llx-0x%llx]: %lu %s a failed online left assigned given back\n",
+			block, r.start, r.end, n, n == 1 ? "increment" : "increments");
+}
+
+/*
  * Remove an offline block and give its increments back; caller holds
  * config_lock and s->lock, the block is in OFFLINE (or ONLINE when
  * unloading). Drops and retakes s->lock.
@@ -364,6 +383,7 @@ static int ssm_remove_and_release(struct ssm *s, unsigned long block)
 	struct ssm_layout *l = &s->layout;
 	struct ssm_range r = ssm_block_range(s, block);
 	enum ssm_block_state prev = ssm_block_state(l, block);
+	bool held;
 	int rc;
 
 	ssm_layout_set_block_state(l, block, SSM_BLOCK_REMOVING);
@@ -399,12 +419,15 @@ static int ssm_remove_and_release(struct ssm *s, unsigned long block)
 		ssm_pin(true, false);
 	}
 	ssm_layout_set_block_state(l, block, SSM_BLOCK_STANDBY);
+	held = ssm_layout_block_held(l, block);
 	rc = ssm_layout_block_release(l, block, &ssm_client_fw_ops, &s->client);
 	if (rc) {
 		pr_warn("memory block %lu [0x%llx-0x%llx]: removed, but unassign failed: %d; retried later\n",
 			block, r.start, r.end, rc);
 		rc = -EIO;
 	}
+	if (l->shared && !held)
+		ssm_sweep_block(s, block);
 	return rc;
 }
 

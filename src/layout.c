@@ -752,6 +752,30 @@ int ssm_layout_flush_stale(struct ssm_layout *l, const struct ssm_fw_ops *ops,
 	return rc;
 }
 
+static unsigned long ssm_layout_sweep_rns(struct ssm_layout *l, u32 first,
+					  u32 last,
+					  const struct ssm_fw_ops *ops,
+					  void *ctx)
+{
+	unsigned long n = 0;
+	bool assigned;
+	u32 rn;
+
+	ops->forget(ctx);
+	for (rn = first; rn <= last; rn++) {
+		if (l->incr_state[rn] != SSM_INCR_STANDBY ||
+		    ops->query(ctx, rn, &assigned) || !assigned)
+			continue;
+		if (ops->unassign(ctx, rn)) {
+			ssm_layout_mark_stale(l, rn);
+			continue;
+		}
+		l->repaired++;
+		n++;
+	}
+	return n;
+}
+
 /**
  * ssm_layout_sweep() - give back what firmware has assigned of ours though
  *			nobody holds it
@@ -770,23 +794,25 @@ int ssm_layout_flush_stale(struct ssm_layout *l, const struct ssm_fw_ops *ops,
 unsigned long ssm_layout_sweep(struct ssm_layout *l,
 			       const struct ssm_fw_ops *ops, void *ctx)
 {
-	unsigned long n = 0;
-	bool assigned;
-	u32 rn;
+	return ssm_layout_sweep_rns(l, 1, l->rnmax, ops, ctx);
+}
 
-	ops->forget(ctx);
-	for (rn = 1; rn <= l->rnmax; rn++) {
-		if (l->incr_state[rn] != SSM_INCR_STANDBY ||
-		    ops->query(ctx, rn, &assigned) || !assigned)
-			continue;
-		if (ops->unassign(ctx, rn)) {
-			ssm_layout_mark_stale(l, rn);
-			continue;
-		}
-		l->repaired++;
-		n++;
-	}
-	return n;
+/**
+ * ssm_layout_block_sweep() - ssm_layout_sweep() for one block's increments
+ * @l: layout
+ * @block: a block we removed
+ * @ops: firmware operations
+ * @ctx: their context
+ *
+ * Return: how many were given back.
+ */
+unsigned long ssm_layout_block_sweep(struct ssm_layout *l, unsigned long block,
+				     const struct ssm_fw_ops *ops, void *ctx)
+{
+	u32 first, last;
+
+	ssm_layout_block_rns(l, block, &first, &last);
+	return ssm_layout_sweep_rns(l, first, last, ops, ctx);
 }
 
 /* Onlining may start from OFFLINE, or from ADDING when the kernel onlines

@@ -293,6 +293,28 @@ agree AG8
 [ "$(said OFF3) $(said DECFG)" = "0 0" ] && [ -z "$why" ]
 result $? "memory$M offline and deconfigured ($(said OFF3) $(said DECFG)); agree${why:+ ($why)}"
 
+# --- a failed online of the kernel's notifier, then deconfigure ---
+# Its assign of the block's second increment refused: 6.12's notifier
+# assigned the others and gets no finish-offline; 6.1's undoes them
+# (MEM_CANCEL_ONLINE). The deconfigure gives back what is left.
+run CFG3 "echo 1 >/sys/firmware/memory/memory$M/config"
+storage_log >/dev/null
+qmp s390x-sclp-storage-inject "{\"command\": \"assign\", \"rn\": $(($(first_rn $M) + 1)), \"count\": 1, \"response\": $((REFUSED))}" >/dev/null
+online ON6 $M
+standby_state >"$OUT/qmp-ON6.txt"
+left=$(element1 "$OUT/qmp-ON6.txt" | cut -d/ -f1)
+[ "$KERNEL" = 6.12 ] && want=$((NINC - 1)) || want=0
+[ "$(said CFG3)" = 0 ] && [ "$(said ON6)" != 0 ] && [ "$left" = "$want" ]
+result $? "memory$M configured ($(said CFG3)), its online fails with the kernel's assign refused ($(said ON6) $(said ON6O)): the kernel left $left increments assigned"
+run DECFG3 "echo 0 >/sys/firmware/memory/memory$M/config"
+storage_log >"$OUT/log-DECFG3.txt"
+u=$(count "$OUT/log-DECFG3.txt" unassign 0x0020 "$(first_rn $M)" "$(last_rn $M)")
+given=$(console | grep -o "memory block $M \[[^]]*\]: [0-9]* increments a failed online left assigned given back" | tail -n1)
+agree AG11
+[ "$(said DECFG3) $u" = "0 $want" ] && [ -z "$why" ] &&
+	{ [ "$want" = 0 ] || [ -n "$given" ]; }
+result $? "memory$M deconfigured ($(said DECFG3)): the module unassigned the $u the kernel left (\"$given\"); agree${why:+ ($why)}"
+
 # --- boot memory back, the module gone ---
 run BON "echo online >/sys/devices/system/memory/memory$OFFB/state"
 storage_log >"$OUT/log-BON.txt"

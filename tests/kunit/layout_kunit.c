@@ -310,6 +310,39 @@ static void layout_adopt_reads_only(struct kunit *test)
 	ssm_layout_destroy(&l);
 }
 
+/* What a failed online of the kernel's left assigned, nobody holding it:
+ * a block's sweep gives back that block's only, the whole sweep the rest;
+ * what a block holds stays.
+ */
+static void layout_sweep_gives_back_unheld(struct kunit *test)
+{
+	const struct geometry *g = &geometries[0];
+	struct fake_fw *fw = fake_new(test);
+	struct ssm_layout l;
+	u32 first, last, first6, last6;
+
+	layout_setup(test, &l, g);
+	l.shared = true;
+	ssm_layout_block_rns(&l, 5, &first, &last);
+	ssm_layout_block_rns(&l, 6, &first6, &last6);
+	/* the kernel assigned all but the 2nd of block 5, and 3 of block 6 */
+	bitmap_set(fw->assigned, first, last - first + 1);
+	clear_bit(first + 1, fw->assigned);
+	bitmap_set(fw->assigned, first6, 3);
+	/* block 7 is ours and online */
+	KUNIT_ASSERT_EQ(test, ssm_layout_block_acquire(&l, 7, &fake_ops, fw), 0);
+
+	KUNIT_EXPECT_EQ(test, ssm_layout_block_sweep(&l, 5, &fake_ops, fw),
+			last - first);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(fw->assigned, 65536), 3 + 256);
+	KUNIT_EXPECT_EQ(test, ssm_layout_sweep(&l, &fake_ops, fw), 3);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(fw->assigned, 65536), 256);
+	KUNIT_EXPECT_TRUE(test, ssm_layout_block_assigned(&l, 7));
+	KUNIT_EXPECT_EQ(test, l.repaired, last - first + 3 + 256);
+	expect_counts_consistent(test, &l);
+	ssm_layout_destroy(&l);
+}
+
 /* 256 increments per block; the 100th assign fails: the 99 assigned
  * before are unassigned again, nothing is held.
  */
@@ -770,6 +803,7 @@ static struct kunit_case layout_cases[] = {
 	KUNIT_CASE(layout_rejects_bad_geometry),
 	KUNIT_CASE(layout_shared_increment_refcount),
 	KUNIT_CASE(layout_adopt_reads_only),
+	KUNIT_CASE(layout_sweep_gives_back_unheld),
 	KUNIT_CASE(layout_acquire_rolls_back),
 	KUNIT_CASE(layout_release_failure_leaves_stale),
 	KUNIT_CASE(layout_lazy_online_offline),
