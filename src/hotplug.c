@@ -144,6 +144,14 @@ static bool ssm_block_hot_added(const struct ssm *s, unsigned long block)
 	return ms && present_section(ms) && !early_section(ms);
 }
 
+/* Is some of the increment System RAM (online or offline)? */
+static bool ssm_incr_system_ram(const struct ssm_layout *l, u32 rn)
+{
+	return region_intersects(ssm_rn_to_phys(l, rn), l->rzm,
+				 IORESOURCE_SYSTEM_RAM, IORES_DESC_NONE) !=
+	       REGION_DISJOINT;
+}
+
 /**
  * ssm_hotplug_unmask_standby() - standby memory and boot memory by where
  *				  the kernel got them, not by firmware
@@ -156,7 +164,10 @@ static bool ssm_block_hot_added(const struct ssm *s, unsigned long block)
  * assigned, like boot memory: it is ours to take over online. A boot
  * block someone took offline is unassigned, like standby memory, when
  * the kernel's notifier (6.1 to 6.18) gave its increments back: it stays
- * the kernel's, boot memory is never removed.
+ * the kernel's, boot memory is never removed. Of a boot block only what
+ * is System RAM is boot memory: where boot memory ends inside a block
+ * (mem= or firmware's layout), the rest of it is standby memory all the
+ * same (no block of ours: it is not usable).
  */
 void ssm_hotplug_unmask_standby(struct ssm *s)
 {
@@ -173,7 +184,7 @@ void ssm_hotplug_unmask_standby(struct ssm *s)
 		for (rn = first; rn <= last; rn++) {
 			if (hot)
 				ssm_layout_set_standby(l, rn);
-			else
+			else if (ssm_incr_system_ram(l, rn))
 				ssm_layout_set_foreign(l, rn);
 		}
 	}

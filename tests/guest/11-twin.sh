@@ -162,7 +162,7 @@ check "unload the kernel's notifier's test double" modprobe -r ssm_twin
 check "load it again with 1M increments" modprobe ssm_twin increment_size=1M
 mode=${MODES%% *}
 if [ $mode = lazy ]; then
-	LEFT="255:100" AGAIN="255:1" SWEEP="gave back increments the kernel's notifier left assigned"
+	LEFT="255:100" AGAIN="255:1" SWEEP="255 increments a failed online left assigned given back"
 else
 	LEFT="0:0" AGAIN="0:256" SWEEP="unloaded: all standby memory returned to firmware"
 fi
