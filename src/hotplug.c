@@ -116,6 +116,13 @@ static mhp_t ssm_add_flags(const struct ssm *s, unsigned long block)
 	return flags;
 }
 
+/* Is some of [@start, @start + @size) System RAM (online or offline)? */
+static bool ssm_system_ram(phys_addr_t start, u64 size)
+{
+	return region_intersects(start, size, IORESOURCE_SYSTEM_RAM,
+				 IORES_DESC_NONE) != REGION_DISJOINT;
+}
+
 /**
  * ssm_hotplug_block_present() - does the kernel present this block?
  * @s: the module
@@ -130,9 +137,7 @@ bool ssm_hotplug_block_present(const struct ssm *s, unsigned long block)
 {
 	struct ssm_range r = ssm_block_range(s, block);
 
-	return region_intersects(r.start, s->layout.block_size,
-				 IORESOURCE_SYSTEM_RAM, IORES_DESC_NONE) !=
-	       REGION_DISJOINT;
+	return ssm_system_ram(r.start, s->layout.block_size);
 }
 
 /* Was the block added after boot, not from the boot memory map? */
@@ -147,9 +152,7 @@ static bool ssm_block_hot_added(const struct ssm *s, unsigned long block)
 /* Is some of the increment System RAM (online or offline)? */
 static bool ssm_incr_system_ram(const struct ssm_layout *l, u32 rn)
 {
-	return region_intersects(ssm_rn_to_phys(l, rn), l->rzm,
-				 IORESOURCE_SYSTEM_RAM, IORES_DESC_NONE) !=
-	       REGION_DISJOINT;
+	return ssm_system_ram(ssm_rn_to_phys(l, rn), l->rzm);
 }
 
 /**
@@ -603,7 +606,7 @@ static int ssm_adopt_block(struct ssm *s, unsigned long block, bool *online)
 {
 	struct ssm_layout *l = &s->layout;
 	struct ssm_range r = ssm_block_range(s, block);
-	int rc = -EBUSY, tries;
+	int rc, tries;
 
 	lockdep_assert_not_held(&s->lock);
 	for (tries = 0; tries < SSM_ADOPT_TRIES; tries++) {

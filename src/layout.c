@@ -515,15 +515,30 @@ standby:
 	return 0;
 }
 
+/* Drop one hold on an increment: true when it was the last. */
+static bool ssm_layout_unref_incr(struct ssm_layout *l, u32 rn)
+{
+	if (WARN_ON_ONCE(!l->incr_refs[rn]))
+		return false;
+	return !--l->incr_refs[rn];
+}
+
+/* Firmware has an increment assigned for its first hold. */
+static void ssm_layout_incr_assigned(struct ssm_layout *l, u32 rn)
+{
+	if (l->incr_state[rn] == SSM_INCR_ASSIGNED)
+		l->stale--;	/* held again: no longer stale */
+	else
+		ssm_layout_set_incr_state(l, rn, SSM_INCR_ASSIGNED);
+}
+
 /* Drop one hold on an increment; give it back when the last hold goes. */
 static int ssm_layout_put_incr(struct ssm_layout *l, u32 rn,
 			       const struct ssm_fw_ops *ops, void *ctx)
 {
 	int rc;
 
-	if (WARN_ON_ONCE(!l->incr_refs[rn]))
-		return -EINVAL;
-	if (--l->incr_refs[rn])
+	if (!ssm_layout_unref_incr(l, rn))
 		return 0;
 	rc = ssm_layout_give_back(l, rn, ops, ctx);
 	if (rc)
@@ -559,10 +574,7 @@ static int ssm_layout_get_incr(struct ssm_layout *l, u32 rn,
 	if (l->shared)
 		l->repaired++;	/* the kernel's assign did not happen */
 assigned:
-	if (l->incr_state[rn] == SSM_INCR_ASSIGNED)
-		l->stale--;	/* held again: no longer stale */
-	else
-		ssm_layout_set_incr_state(l, rn, SSM_INCR_ASSIGNED);
+	ssm_layout_incr_assigned(l, rn);
 	return 0;
 }
 
@@ -645,14 +657,9 @@ int ssm_layout_block_adopt(struct ssm_layout *l, unsigned long block,
 		if (!assigned)
 			return -EAGAIN;
 	}
-	for (rn = first; rn <= last; rn++) {
-		if (l->incr_refs[rn]++)
-			continue;
-		if (l->incr_state[rn] == SSM_INCR_ASSIGNED)
-			l->stale--;	/* held again: no longer stale */
-		else
-			ssm_layout_set_incr_state(l, rn, SSM_INCR_ASSIGNED);
-	}
+	for (rn = first; rn <= last; rn++)
+		if (!l->incr_refs[rn]++)
+			ssm_layout_incr_assigned(l, rn);
 	set_bit(block - l->first_block, l->block_held);
 	return 0;
 }
@@ -676,7 +683,7 @@ void ssm_layout_block_disown(struct ssm_layout *l, unsigned long block)
 	clear_bit(block - l->first_block, l->block_held);
 	ssm_layout_block_rns(l, block, &first, &last);
 	for (rn = first; rn <= last; rn++)
-		if (!--l->incr_refs[rn])
+		if (ssm_layout_unref_incr(l, rn))
 			ssm_layout_set_incr_state(l, rn, SSM_INCR_STANDBY);
 }
 
