@@ -23,7 +23,10 @@ result() {
 	if [ "$1" = 0 ]; then ok "$2"; else notok "$2"; fi
 }
 log() { echo "# $*"; }
+# finish: power the machine off, the counts as the last line, exit 1 when
+# anything failed
 finish() {
+	poweroff
 	echo "$pass passed, $fail failed"
 	[ "$fail" = 0 ]
 	exit
@@ -77,6 +80,21 @@ boot() {
 	done
 }
 
+# poweroff: QMP quit, whatever the guest's state; killed after 10 s
+poweroff() {
+	local t=0
+	[ -n "$qpid" ] || return 0
+	qmp quit >/dev/null 2>&1
+	# gone, or a zombie until reaped here
+	while [ $t -lt 50 ] && [ -e "/proc/$qpid" ] &&
+		! grep -q '^State:.*Z' "/proc/$qpid/status" 2>/dev/null; do
+		sleep 0.2
+		t=$((t + 1))
+	done
+	kill "$qpid" 2>/dev/null
+	wait "$qpid" 2>/dev/null
+	qpid=""
+}
 qmp() { python3 "$TOP/tests/host/qmp.py" "$SOCK" "$@"; }
 console() { tr -d '\r' <"$LOG"; }
 # wait_for <extended regex> <seconds>: a console line matching it

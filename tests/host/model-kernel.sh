@@ -150,7 +150,6 @@ if [ "$SCENARIO" != baseline ]; then
 		[ -n "$line" ] && [ "$comm" = "Comm: chmem" ] && [ "$a $u" = "1 $NINC" ]
 		result $? "standby-attach-again=repeat: the kernel attaches again during the online ($a x 0x0020), unassigns all the machine lists, memory$M's $u among them, and dies bringing memory$M online: \"$line\", $comm, ${psw#Krnl PSW : }"
 		echo "$KERNEL lost-attach-repeat: the kernel's second attach unassigned the element, memory$M's increments too, during its online: addressing exception in $comm" >"$OUT/reference.txt"
-		qpid=""
 		finish
 	fi
 	online $M LA1
@@ -180,8 +179,6 @@ if [ "$SCENARIO" != baseline ]; then
 	check "and at every event after ($n more): memory$((M + 1)) offline unassigns its $NINC, the $((512 - 2 * NINC)) increments of blocks never online stay assigned ($left)" \
 		[ "$(said LA3) $n $left" = "0 offline 3 $((512 - NINC))/512 attached" ]
 	echo "$KERNEL lost-attach: attach again answered 0x0120 at every event; assigned after one block went on and off: $left" >"$OUT/reference.txt"
-	qmp quit >/dev/null 2>&1
-	qpid=""
 	finish
 fi
 
@@ -428,5 +425,4 @@ done
 line=$(console | grep -m1 -o 'addressing exception: 0005.*')
 [ -n "$line" ] && ! kill -0 "$qpid" 2>/dev/null
 result $? "a write to unassigned storage without a fixup kills the guest: \"$line\""
-qpid=""
 finish
