@@ -269,7 +269,11 @@ done <<<"$BOOTS"
 # The module on it (tests/host/model-module.sh), backend=sclp: beside the
 # kernel's notifier on 6.12 and 6.1 (takeover, a boot block offline, who
 # attaches, lazy and configure mode, firmware, kernel and table agreeing
-# after every step), and alone on a 7.3 whose sclp_mem.c failed at boot.
+# after every step), alone on a 7.3 whose sclp_mem.c failed at boot (the
+# module's own requests under the machine's faults: refused, late, never
+# answered), and guarantee 6 beside the kernel's notifier on the
+# 6.12-failalloc kernel (pressure, page allocations failing under the
+# module, and under the kernel's notifier).
 # model <label> <script> [args]: its logs under build/<label>/
 model() {
 	local label=$1 script=$2 rc
@@ -301,6 +305,8 @@ if in_tier full && [ -z "${CHECK_TESTS:-}" ]; then
 		want_kernel "$k" && model "model-module-$k-beside" tests/host/model-module.sh "$k" beside
 	done
 	want_kernel 7.3 && model model-module-7.3-no-sclp-mem tests/host/model-module.sh 7.3 no-sclp-mem
+	want_kernel 6.12-failalloc &&
+		model model-module-6.12-failalloc-pressure tests/host/model-module.sh 6.12-failalloc pressure
 fi
 
 # Debian 12 and 13 as their users run them: their kernel, their headers

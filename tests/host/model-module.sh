@@ -20,15 +20,27 @@
 #                chmem; firmware (QMP), the kernel's blocks and the
 #                module's table agree after every step; the unload gives
 #                everything back.
+#   pressure   (6.12-failalloc) guarantee 6 beside the kernel's notifier,
+#              which allocates a page and a request per increment it
+#              assigns: an online with MemAvailable below 2 MiB; every
+#              page allocation under the module's code failing (the
+#              online and offline work, none is attempted); the same
+#              under the kernel's notifier (sclp_mem_notifier()): the
+#              online fails, the block offline, nothing assigned.
 #   no-sclp-mem (7.3) sclp_mem.c failed at boot (READ STORAGE ELEMENT
 #              INFO of element 1 answered 0x05f0): no /sys/firmware/memory,
 #              no notifier. The module is alone, assigns before it adds,
 #              and the machine has no addressing exception to report.
+#              Its own requests under the machine's faults: attach at
+#              load, assign and unassign refused, an answer 20 s late,
+#              no answer (the module gives up after 60 s and stays
+#              loaded until the answer comes).
 #
 # Prints "ok - ..." / "not ok - ..." lines and "N passed, M failed" last;
 # exits 1 when anything failed. Logs: $OUT (default build/model-module-...).
 #
-# Usage: tests/host/model-module.sh <6.12|6.1|7.3> <beside|no-sclp-mem>
+# Usage: tests/host/model-module.sh <6.12|6.1|7.3|6.12-failalloc>
+#                                   <beside|no-sclp-mem|pressure>
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -44,7 +56,7 @@ MOD=s390_standby_mem
 DBG=/sys/kernel/debug/$MOD
 
 case $KERNEL:$SCENARIO in
-6.12:beside | 6.1:beside | 7.3:no-sclp-mem) ;;
+6.12:beside | 6.1:beside | 7.3:no-sclp-mem | 6.12-failalloc:pressure) ;;
 *) echo "model-module: no scenario $SCENARIO for $KERNEL" >&2; exit 2 ;;
 esac
 
@@ -66,7 +78,12 @@ fi
 "$TOP/scripts/initramfs.sh" "$B" "$work/initrd.gz" "$work/src/$MOD.ko" \
 	2>"$OUT/initramfs.log" || { notok "initramfs builds"; finish; }
 
-boot "$B" "$work/initrd.gz" "standby-mem=$STANDBY" "$BOOT"
+ARGS=
+# the memmap on the block: onlining needs no system memory but the
+# kernel notifier's
+[ "$SCENARIO" = pressure ] && ARGS=memory_hotplug.memmap_on_memory=1
+# shellcheck disable=SC2086
+boot "$B" "$work/initrd.gz" "standby-mem=$STANDBY" "$BOOT" $ARGS
 if [ "$SCENARIO" = no-sclp-mem ]; then
 	# Once the kernel proper runs (the decompressor reads storage info
 	# too, to find its memory), long before the initcalls: the next read
@@ -145,58 +162,23 @@ run() {
 # warned: the console has a kernel warning, oops or addressing exception
 warned() { console | grep -Eq 'WARNING:|Oops|addressing exception|BUG:|Call Trace'; }
 
-if [ "$SCENARIO" = no-sclp-mem ]; then
-	log "storage commands at boot: $(summary "$OUT/log-boot.txt")"
-	inj=$(grep -c "^read-storage-info 1 $REFUSED injected$" "$OUT/log-boot.txt")
-	guest "echo \"$(tagq FW) \$([ -d /sys/firmware/memory ] && echo present || echo absent)\""
-	check "sclp_mem.c failed at boot: storage info of element 1 answered $REFUSED ($inj), no /sys/firmware/memory ($(said FW))" \
-		[ "$inj $(said FW)" = "1 absent" ]
-	run LOAD "modprobe $MOD"
-	line=$(console | grep -m1 -o "$MOD: loaded: .*")
-	[ "$(said LOAD)" = 0 ] && [ "${line#*situation=alone }" != "$line" ]
-	result $? "modprobe $MOD: loads alone, not beside a notifier the kernel never registered (\"$line\")"
-	storage_log >"$OUT/log-load.txt"
-	log "storage commands at load: $(summary "$OUT/log-load.txt")"
-	a=$(count "$OUT/log-load.txt" attach 0x0020)
-	check "alone, the module attaches element 1 at load itself ($a)" [ "$a" = 1 ]
-	run CFG "echo 1 >/sys/firmware/memory/memory$M/config"
-	storage_log >"$OUT/log-config.txt"
-	s=$(count "$OUT/log-config.txt" assign 0x0020 "$(first_rn $M)" "$(last_rn $M)")
-	agree AG1
-	[ "$(said CFG) $s" = "0 $NINC" ] && [ -z "$why" ] && ! warned
-	result $? "memory$M configured: the module assigned its $NINC increments before the add ($s), no addressing exception; firmware, kernel and table agree${why:+ ($why)}"
-	run ON "chmem -e -b $M -z Movable"
-	agree AG2
-	[ "$(said ON)" = 0 ] && [ -z "$why" ] && ! warned
-	result $? "memory$M online ($(said ONO)); agree${why:+ ($why)}"
-	run OFF "chmem -d -b $M"
-	run DECFG "echo 0 >/sys/firmware/memory/memory$M/config"
-	storage_log >"$OUT/log-deconfig.txt"
-	u=$(count "$OUT/log-deconfig.txt" unassign 0x0020 "$(first_rn $M)" "$(last_rn $M)")
-	agree AG3
-	[ "$(said OFF) $(said DECFG) $u" = "0 0 $NINC" ] && [ -z "$why" ]
-	result $? "memory$M offline and deconfigured: the module unassigned its $NINC increments ($u); agree${why:+ ($why)}"
-	run UNLOAD "modprobe -r $MOD"
-	standby_state >"$OUT/qmp-unload.txt"
-	[ "$(said UNLOAD) $(element1 "$OUT/qmp-unload.txt" | cut -d/ -f1)" = "0 0" ] && ! warned
-	result $? "unloaded: element 1 has nothing assigned ($(element1 "$OUT/qmp-unload.txt")), no warning in the log"
-	qmp quit >/dev/null 2>&1
-	qpid=""
-	finish
-fi
-
+# new_lines <tag>: the module's kernel lines since the last call in
+# $OUT/<tag>-lines.txt
+nlines=0
+new_lines() {
+	console | sed -n "s/.*\($MOD: .*\)/\1/p" | tail -n +$((nlines + 1)) >"$OUT/$1-lines.txt"
+	nlines=$((nlines + $(wc -l <"$OUT/$1-lines.txt")))
+}
 # load <tag> [parameters]: modprobe, the module's kernel lines since the
 # last load in $OUT/<tag>-lines.txt, the storage commands in
 # $OUT/log-<tag>.txt; said <tag> is modprobe's exit status
-nlines=0
 load() {
 	local t=$1
 	shift
 	run "$t" "modprobe $MOD $*" 600
 	storage_log >"$OUT/log-$t.txt"
 	log "storage commands at load: $(summary "$OUT/log-$t.txt")"
-	console | sed -n "s/.*\($MOD: .*\)/\1/p" | tail -n +$((nlines + 1)) >"$OUT/$t-lines.txt"
-	nlines=$((nlines + $(wc -l <"$OUT/$t-lines.txt")))
+	new_lines "$t"
 }
 # online <tag> <block>, offline <tag> <block>: chmem -e / -d, the storage
 # commands in $OUT/log-<tag>.txt
@@ -208,6 +190,198 @@ offline() {
 	run "$1" "chmem -d -b $2"
 	storage_log >"$OUT/log-$1.txt"
 }
+
+# unload <tag>: modprobe -r, firmware's state after it in
+# $OUT/qmp-<tag>.txt; said <tag> is modprobe's exit status, $left element
+# 1's "<assigned>/<n> <attached>"
+unload() {
+	run "$1" "modprobe -r $MOD"
+	standby_state >"$OUT/qmp-$1.txt"
+	left=$(element1 "$OUT/qmp-$1.txt")
+}
+# all_offline <tag>: the kernel has every standby block, offline (said
+# <tag> lists them)
+all_offline() {
+	mstates "$1"
+	! said "$1" | tr ' ' '\n' | grep -v '^$' | grep -qv ':offline$'
+}
+
+# inject <command> <JSON members>: the machine's next such command fails
+inject() { qmp s390x-sclp-storage-inject "{\"command\": \"$1\", $2}" >/dev/null; }
+# config <tag> <0|1>: write memory$M's config; said <tag> its status,
+# <tag>O the error; the storage commands in $OUT/log-<tag>.txt
+config() {
+	run "$1" "echo $2 >/sys/firmware/memory/memory$M/config" 600
+	storage_log >"$OUT/log-$1.txt"
+}
+
+# faults: the module alone, its own requests through the real transport
+# refused, slow, unanswered
+faults() {
+	local f l a s u
+	f=$(first_rn $M)
+	l=$(last_rn $M)
+	# an assign refused: the configure fails, nothing stays assigned
+	inject assign "\"rn\": $((f + 1)), \"count\": 1, \"response\": $((REFUSED))"
+	config FA 1
+	s=$(count "$OUT/log-FA.txt" assign 0x0020 "$f" "$l")
+	u=$(count "$OUT/log-FA.txt" unassign 0x0020 "$f" "$l")
+	agree AGFA
+	[ "$(said FA) $s $u" = "1 1 1" ] && [ -z "$why" ]
+	result $? "an assign refused ($REFUSED): the config write fails ($(said FAO)), the one assigned before it unassigned ($s assigned, $u unassigned); agree${why:+ ($why)}"
+	# an unassign refused: deconfigured, one increment stale until the
+	# next cycle gives it back
+	config FU1 1
+	inject unassign "\"rn\": $f, \"count\": 1, \"response\": $((REFUSED))"
+	config FU2 0
+	standby_state >"$OUT/qmp-FU2.txt"
+	a=$(element1 "$OUT/qmp-FU2.txt")
+	guest "echo \"$(tagq FUS) \$(awk '\$1 == \"stale\" { print \$2 }' $DBG/counters)\""
+	[ "$(said FU1) $(said FU2) ${a%%/*} $(said FUS)" = "0 1 1 1" ]
+	result $? "an unassign refused: the deconfigure reports it ($(said FU2O)), the block is removed, 1 increment stale (firmware: $a; the module: $(said FUS))"
+	config FU3 1
+	config FU4 0
+	agree AGFU
+	[ "$(said FU3) $(said FU4)" = "0 0" ] && [ -z "$why" ]
+	result $? "the next configure and deconfigure ($(said FU3) $(said FU4)) give it back; agree${why:+ ($why)}"
+	# a slow answer, within the module's wait (60 s) and the SCLP
+	# driver's (30 s): the configure waits and works
+	inject assign "\"rn\": $((f + 2)), \"hold\": true, \"hold-ms\": 20000"
+	config FS 1
+	s=$(count "$OUT/log-FS.txt" assign 0x0020 "$f" "$l")
+	agree AGFS
+	[ "$(said FS) $s" = "0 $NINC" ] && [ -z "$why" ]
+	result $? "an assign answered after 20 s: the configure waits and works ($s assigns); agree${why:+ ($why)}"
+	config FS2 0
+	# No answer: the module gives up after 60 s and keeps the request,
+	# and itself, until the answer comes. While an answer is held the
+	# SCLP is busy, the console with it (an SCLP device): the commands
+	# are typed ahead, their output comes after the release.
+	inject assign "\"rn\": $f, \"hold\": true"
+	printf '%s\n' "echo 1 >/sys/firmware/memory/memory$M/config 2>/tmp/fn; echo \"$(tagq FN) \$? \$(cat /tmp/fn)\"; echo \"$(tagq FNO) \$(awk '\$1 == \"requests_unanswered\" { print \$2 }' $DBG/counters)\"; modprobe -r $MOD >/tmp/fn 2>&1; echo \"$(tagq FNU) \$? \$(tr '\n' ' ' </tmp/fn)\"; echo \"$(tagq FNL) \$(cut -d' ' -f1 /proc/uptime) \$([ -d /sys/module/$MOD ] && echo loaded)\"" >&7
+	sleep 100
+	qmp s390x-sclp-storage-release >/dev/null
+	wait_for "^FNL " 120
+	guest "echo \"$(tagq FNA) \$(awk '\$1 == \"requests_unanswered\" || \$1 == \"stale\" { printf \"%s %s \", \$1, \$2 }' $DBG/counters)\""
+	storage_log >"$OUT/log-FN.txt"
+	new_lines FN
+	log "no answer: $(summary "$OUT/log-FN.txt"); $(grep -c 'no answer from firmware' "$OUT/FN-lines.txt") requests unanswered in the log"
+	a=$(grep -c "^assign $f 0x0020 held$" "$OUT/log-FN.txt")
+	[ "$(said FN | cut -d' ' -f1) $(said FNO) $a" = "1 1 1" ]
+	result $? "an assign answered never in 60 s: the configure gives up ($(said FN)), the request stays outstanding ($(said FNO)), its answer comes after the release ($a held)"
+	[ "$(said FNU | cut -d' ' -f1)" != 0 ] && [ "$(said FNL | cut -d' ' -f2)" = loaded ]
+	result $? "modprobe -r while the answer is outstanding is refused ($(said FNU)): the module stays loaded (at $(said FNL))"
+	check "once the answer came nothing is outstanding, the increment it assigned stale ($(said FNA))" \
+		[ "$(said FNA)" = "requests_unanswered 0 stale 1 " ]
+}
+
+# pressure: guarantee 6 beside the kernel's notifier
+# (the guest's functions are quoted for the guest's shell; set -- splits
+# a tagged line into its fields)
+# shellcheck disable=SC2016,SC2046
+pressure() {
+	local f l a
+	f=$(first_rn $M)
+	l=$(last_rn $M)
+	load PLOAD
+	line=$(sed -n "s/^$MOD: \(loaded: \)/\1/p" "$OUT/PLOAD-lines.txt")
+	[ "$(said PLOAD)" = 0 ] && [ "${line#*situation=shared }" != "$line" ] &&
+		[ "${line%memmap on memory}" != "$line" ]
+	result $? "modprobe $MOD beside the kernel's notifier, the memmap on the block: \"$line\""
+	# fill <kB>: memfill holds MemAvailable below it, the OOM killer's
+	# first choice (as 07-pressure); up to 5 attempts
+	guest 'fill() { for try in 1 2 3 4 5; do echo 3 >/proc/sys/vm/drop_caches; rm -f /tmp/fill.out; (echo 1000 >/proc/self/oom_score_adj && exec memfill "$1") >/tmp/fill.out 2>&1 & filler=$!; i=0; while [ $i -lt 300 ] && kill -0 $filler 2>/dev/null; do grep -q ready /tmp/fill.out && return 0; sleep 1; i=$((i + 1)); done; kill $filler 2>/dev/null; wait $filler 2>/dev/null; done; return 1; }'
+	guest 'avail() { awk "/^MemAvailable/ { print \$2 }" /proc/meminfo; }'
+	guest 'echo 0 >/proc/sys/vm/watermark_boost_factor; echo 1000000 >/proc/sys/vm/percpu_pagelist_high_fraction'
+	guest "if fill 2048; then i=0; while a=\$(avail) && [ \$a -ge 2048 ] && [ \$i -lt 10 ]; do sleep 1; i=\$((i + 1)); done; chmem -e -b $M -z Movable 2>/tmp/pe; rc=\$?; kill -0 \$filler && alive=alive || alive=killed; kill \$filler; wait \$filler; else rc=fill a=- alive=-; fi; echo \"$(tagq PR) \$rc \$a \$alive \$(tr '\n' ' ' </tmp/fill.out) \$(cat /tmp/pe)\"" 900
+	storage_log >"$OUT/log-PR.txt"
+	s=$(count "$OUT/log-PR.txt" assign 0x0020 "$f" "$l")
+	set -- $(said PR)
+	agree AGPR
+	[ "$1 $3 $s" = "0 alive $NINC" ] && [ "$2" -lt 2048 ] && [ -z "$why" ]
+	result $? "memory$M online with MemAvailable at $2 kB (below 2048, memfill: ${*:4}): it works ($1), the filler $3, the kernel's notifier assigned $s; agree${why:+ ($why)}"
+	offline POFF $M
+	check "memory$M offline again ($(said POFF))" [ "$(said POFF)" = 0 ]
+
+	# arm <first> <end>: fail every page allocation of a task that set
+	# make-it-fail with code in [first, end) on its stack, counted down
+	# from 100000 in times (16-noalloc)
+	guest 'FI=/sys/kernel/debug/fail_page_alloc; arm() { echo $(($1)) >$FI/require-start; echo $(($2)) >$FI/require-end; echo 0 >$FI/min-order; echo N >$FI/ignore-gfp-wait; echo N >$FI/ignore-gfp-highmem; echo Y >$FI/task-filter; echo 0 >$FI/verbose; echo 100000 >$FI/times; echo 1 >$FI/interval; echo 100 >$FI/probability; }; disarm() { echo 0 >$FI/probability; }; forced() { echo $((100000 - $(cat $FI/times))); }; failing() { sh -c "echo 1 >/proc/self/make-it-fail && $1"; }'
+	guest "set -- \$(awk '\$1 == \"$MOD\" { print \$6, \$2 }' /proc/modules); arm \$1 \$((\$1 + \$2)); failing 'chmem -e -b $M -z Movable' 2>/tmp/pe; rc=\$?; n=\$(forced); failing 'chmem -d -b $M' 2>>/tmp/pe; echo \"$(tagq NA) \$rc \$n \$? \$(forced) \$(tr '\n' ' ' </tmp/pe)\"; disarm" 600
+	storage_log >"$OUT/log-NA.txt"
+	s=$(count "$OUT/log-NA.txt" assign 0x0020 "$f" "$l")
+	u=$(count "$OUT/log-NA.txt" unassign 0x0020 "$f" "$l")
+	set -- $(said NA)
+	agree AGNA
+	[ "$1 $2 $3 $4 $s $u" = "0 0 0 0 $NINC $NINC" ] && [ -z "$why" ]
+	result $? "every page allocation under the module failing: memory$M online ($1) and offline ($3) work, none attempted ($2, $4), the kernel's $s assigns and $u unassigns; agree${why:+ ($why)}"
+
+	# the kernel's notifier: its range from /proc/kallsyms
+	guest "set -- \$(sort /proc/kallsyms | awk '/ sclp_mem_notifier\$/ { a = \$1; next } a { print a, \$1; exit }'); echo \"$(tagq KR) 0x\$1 0x\$2\"; arm 0x\$1 0x\$2; failing 'chmem -e -b $M -z Movable' 2>/tmp/pe; rc=\$?; n=\$(forced); disarm; echo \"$(tagq NK) \$rc \$n \$(cat /sys/devices/system/memory/memory$M/state) \$(tr '\n' ' ' </tmp/pe)\"" 600
+	storage_log >"$OUT/log-NK.txt"
+	a=$(grep -c '^assign ' "$OUT/log-NK.txt")
+	set -- $(said NK)
+	agree AGNK
+	[ "$1" != 0 ] && [ "$2" -gt 0 ] && [ "$3 $a" = "offline 0" ] && [ -z "$why" ]
+	result $? "every page allocation under the kernel's notifier failing (sclp_mem_notifier() at $(said KR)): the online fails ($1: ${*:4}), $2 allocations failed, memory$M $3, $a assigns sent; agree${why:+ ($why)}"
+	online PON $M
+	offline POFF2 $M
+	check "without the injection memory$M goes online and offline again ($(said PON) $(said POFF2))" \
+		[ "$(said PON) $(said POFF2)" = "0 0" ]
+	unload PUNLOAD
+	[ "$(said PUNLOAD) ${left%%/*}" = "0 0" ] && ! warned
+	result $? "unloaded: element 1 has nothing assigned ($left), no warning in the log"
+}
+
+if [ "$SCENARIO" = pressure ]; then
+	pressure
+	finish
+fi
+
+if [ "$SCENARIO" = no-sclp-mem ]; then
+	log "storage commands at boot: $(summary "$OUT/log-boot.txt")"
+	inj=$(grep -c "^read-storage-info 1 $REFUSED injected$" "$OUT/log-boot.txt")
+	guest "echo \"$(tagq FW) \$([ -d /sys/firmware/memory ] && echo present || echo absent)\""
+	check "sclp_mem.c failed at boot: storage info of element 1 answered $REFUSED ($inj), no /sys/firmware/memory ($(said FW))" \
+		[ "$inj $(said FW)" = "1 absent" ]
+	# Its attach at load refused: configure mode loads all the same,
+	# element 1 unattached, and the first config write attaches it.
+	inject attach "\"element\": 1, \"count\": 1, \"response\": $((REFUSED))"
+	load LOAD
+	line=$(sed -n "s/^$MOD: \(loaded: \)/\1/p" "$OUT/LOAD-lines.txt")
+	[ "$(said LOAD)" = 0 ] && [ "${line#*situation=alone }" != "$line" ]
+	result $? "modprobe $MOD: loads alone, not beside a notifier the kernel never registered (\"$line\")"
+	a=$(grep -c "^attach 1 $REFUSED injected$" "$OUT/log-LOAD.txt")
+	warn=$(grep -o 'storage element 1: attach failed: .*' "$OUT/LOAD-lines.txt")
+	check "alone, the module attaches element 1 at load itself: refused ($a), the load goes on and says so (\"$warn\")" \
+		[ "$a $warn" = "1 storage element 1: attach failed: -5" ]
+	config CFG 1
+	a=$(count "$OUT/log-CFG.txt" attach 0x0020)
+	s=$(count "$OUT/log-CFG.txt" assign 0x0020 "$(first_rn $M)" "$(last_rn $M)")
+	agree AG1
+	[ "$(said CFG) $a $s" = "0 1 $NINC" ] && [ -z "$why" ] && ! warned
+	result $? "memory$M configured: the module attached element 1 ($a) and assigned its $NINC increments before the add ($s), no addressing exception; firmware, kernel and table agree${why:+ ($why)}"
+	online ON $M
+	agree AG2
+	[ "$(said ON)" = 0 ] && [ -z "$why" ] && ! warned
+	result $? "memory$M online ($(said ONO)); agree${why:+ ($why)}"
+	# chmem -d (util-linux 2.42) takes the block offline and, where
+	# /sys/firmware/memory is, deconfigures it: the module unassigns
+	# after the block is removed
+	offline OFF $M
+	u=$(count "$OUT/log-OFF.txt" unassign 0x0020 "$(first_rn $M)" "$(last_rn $M)")
+	new_lines OFF
+	guest "echo \"$(tagq CF) \$(cat /sys/firmware/memory/memory$M/config)\""
+	agree AG3
+	[ "$(said OFF) $u $(said CF)" = "0 $NINC 0" ] && grep -q "memory block $M .*: deconfigured" "$OUT/OFF-lines.txt" &&
+		[ -z "$why" ]
+	result $? "chmem -d: memory$M offline and deconfigured (config $(said CF)), the module unassigned its $NINC increments after removing it ($u); agree${why:+ ($why)}"
+	faults
+	unload UNLOAD
+	[ "$(said UNLOAD) ${left%%/*}" = "0 0" ] && ! warned
+	result $? "unloaded: element 1 has nothing assigned ($left), no warning in the log"
+	finish
+fi
 
 # --- the first load, before any memory event: who attaches ---
 load LOAD1
@@ -245,12 +419,9 @@ u=$(count "$OUT/log-OFF.txt" unassign 0x0020 "$(first_rn $M)" "$(last_rn $((M + 
 agree AG4
 [ "$(said OFF) $u" = "0 $((2 * NINC))" ] && [ -z "$why" ]
 result $? "both offline again ($(said OFF)): their $((2 * NINC)) increments unassigned ($u); agree${why:+ ($why)}"
-run UNLOAD1 "modprobe -r $MOD"
-standby_state >"$OUT/qmp-UNLOAD1.txt"
-mstates MST1
-[ "$(said UNLOAD1) $(element1 "$OUT/qmp-UNLOAD1.txt" | cut -d/ -f1)" = "0 0" ] &&
-	! said MST1 | tr ' ' '\n' | grep -v '^$' | grep -qv ':offline$'
-result $? "unloaded ($(said UNLOAD1)): element 1 has nothing assigned ($(element1 "$OUT/qmp-UNLOAD1.txt")), the kernel has its standby blocks back offline ($(said MST1))"
+unload UNLOAD1
+[ "$(said UNLOAD1) ${left%%/*}" = "0 0" ] && all_offline MST1
+result $? "unloaded ($(said UNLOAD1)): element 1 has nothing assigned ($left), the kernel has its standby blocks back offline ($(said MST1))"
 
 # --- a boot block offline: the kernel's notifier gave it back ---
 OFFB=$((M - 2))
@@ -260,7 +431,7 @@ u=$(count "$OUT/log-BOFF.txt" unassign 0x0020 "$(first_rn $OFFB)" "$(last_rn $OF
 check "boot block memory$OFFB offline ($(said BOFF)); the kernel's notifier unassigned its $NINC increments ($u)" \
 	[ "$(said BOFF) $u" = "0 $NINC" ]
 [ "$KERNEL" = 6.12 ] && MODE=configure || MODE=auto
-load LOAD2 mode=$MODE
+load LOAD2 "mode=$MODE"
 line=$(sed -n "s/^$MOD: \(loaded: \)/\1/p" "$OUT/LOAD2-lines.txt")
 [ "$(said LOAD2)" = 0 ] && [ "${line#*mode=configure situation=shared }" != "$line" ]
 result $? "modprobe $MOD mode=$MODE, configure mode beside the kernel's notifier: \"$line\""
@@ -321,12 +492,9 @@ storage_log >"$OUT/log-BON.txt"
 s=$(count "$OUT/log-BON.txt" assign 0x0020 "$(first_rn $OFFB)" "$(last_rn $OFFB)")
 check "boot memory$OFFB online again ($(said BON)): the kernel's notifier assigned its $NINC increments ($s)" \
 	[ "$(said BON) $s" = "0 $NINC" ]
-run UNLOAD2 "modprobe -r $MOD"
-standby_state >"$OUT/qmp-UNLOAD2.txt"
-mstates MST2
-[ "$(said UNLOAD2) $(element1 "$OUT/qmp-UNLOAD2.txt" | cut -d/ -f1)" = "0 0" ] &&
-	! said MST2 | tr ' ' '\n' | grep -v '^$' | grep -qv ':offline$' && ! warned
-result $? "unloaded ($(said UNLOAD2)): element 1 has nothing assigned ($(element1 "$OUT/qmp-UNLOAD2.txt")), the kernel has its standby blocks back offline ($(said MST2)), no warning in the log"
+unload UNLOAD2
+[ "$(said UNLOAD2) ${left%%/*}" = "0 0" ] && all_offline MST2 && ! warned
+result $? "unloaded ($(said UNLOAD2)): element 1 has nothing assigned ($left), the kernel has its standby blocks back offline ($(said MST2)), no warning in the log"
 
 # --- a takeover racing an offline of the kernel's online block ---
 # test_adopt_delay_ms holds the takeover between finding memory$M online
@@ -341,7 +509,7 @@ guest "while [ ! -d /sys/module/$MOD ]; do sleep 1; done; sleep 5"
 run RACEOFF "chmem -d -b $M"
 guest "wait $(said LPID); echo \"$(tagq RACELOAD) \$?\"" 300
 storage_log >"$OUT/log-RACE.txt"
-console | sed -n "s/.*\($MOD: .*\)/\1/p" | tail -n +$((nlines + 1)) >"$OUT/RACE-lines.txt"
+new_lines RACE
 took=$(grep -o 'took over .*' "$OUT/RACE-lines.txt" | cut -d';' -f1)
 u=$(count "$OUT/log-RACE.txt" unassign 0x0020 "$(first_rn $M)" "$(last_rn $M)")
 s=$(count "$OUT/log-RACE.txt" assign 0x0020 "$(first_rn $M)" "$(last_rn $M)")
@@ -355,10 +523,7 @@ agree AG10
 [ "$(said ON5)" = 0 ] && [ -z "$why" ]
 result $? "memory$M comes online again through the module ($(said ON5) $(said ON5O)); agree${why:+ ($why)}"
 offline OFF5 $M
-run UNLOAD3 "modprobe -r $MOD"
-standby_state >"$OUT/qmp-UNLOAD3.txt"
-[ "$(said OFF5) $(said UNLOAD3) $(element1 "$OUT/qmp-UNLOAD3.txt" | cut -d/ -f1)" = "0 0 0" ] && ! warned
-result $? "offline ($(said OFF5)) and unloaded ($(said UNLOAD3) $(said UNLOAD3O)): nothing assigned ($(element1 "$OUT/qmp-UNLOAD3.txt")), no warning in the log"
-qmp quit >/dev/null 2>&1
-qpid=""
+unload UNLOAD3
+[ "$(said OFF5) $(said UNLOAD3) ${left%%/*}" = "0 0 0" ] && ! warned
+result $? "offline ($(said OFF5)) and unloaded ($(said UNLOAD3) $(said UNLOAD3O)): nothing assigned ($left), no warning in the log"
 finish
