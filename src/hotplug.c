@@ -602,6 +602,19 @@ static int ssm_adopt_online(struct ssm *s, unsigned long block)
 /* A block can go on and off while we look; after this many, let it be. */
 #define SSM_ADOPT_TRIES		8
 
+/*
+ * Testing only (test_adopt_delay_ms): once per load, right after the
+ * takeover found its first block's state, room for an online or offline
+ * to run into.
+ */
+static void ssm_adopt_test_delay(struct ssm *s)
+{
+	if (!s->adopt_delay_ms)
+		return;
+	msleep(s->adopt_delay_ms);
+	s->adopt_delay_ms = 0;
+}
+
 static int ssm_adopt_block(struct ssm *s, unsigned long block, bool *online)
 {
 	struct ssm_layout *l = &s->layout;
@@ -611,6 +624,7 @@ static int ssm_adopt_block(struct ssm *s, unsigned long block, bool *online)
 	lockdep_assert_not_held(&s->lock);
 	for (tries = 0; tries < SSM_ADOPT_TRIES; tries++) {
 		*online = ssm_block_online(s, block);
+		ssm_adopt_test_delay(s);
 		if (!*online) {
 			/* waits for an offline in progress; refuses an online */
 			rc = remove_memory(r.start, l->block_size);
@@ -618,8 +632,6 @@ static int ssm_adopt_block(struct ssm *s, unsigned long block, bool *online)
 				return rc;
 			*online = true;		/* it went online meanwhile */
 		}
-		if (s->adopt_delay_ms)
-			msleep(s->adopt_delay_ms);
 		mutex_lock(&s->lock);
 		rc = ssm_adopt_online(s, block);
 		mutex_unlock(&s->lock);

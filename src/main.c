@@ -66,7 +66,7 @@ MODULE_PARM_DESC(adopt,
 static unsigned int test_adopt_delay_ms;
 module_param(test_adopt_delay_ms, uint, 0444);
 MODULE_PARM_DESC(test_adopt_delay_ms,
-		 "Testing only: milliseconds the takeover waits between finding a block of the kernel's online and taking it over online (default 0): room for an offline to run into");
+		 "Testing only: milliseconds the takeover waits, once, between finding the state of the first block of the kernel's and taking it over (default 0): room for an online or offline to run into");
 
 static char *sim_fault;
 module_param(sim_fault, charp, 0444);
@@ -229,8 +229,9 @@ static int ssm_refuse(const struct ssm *s, enum ssm_situation sit,
 		pr_err("standby memory is managed by the kernel itself (it provides /sys/firmware/memory): not loading\n");
 		return -EBUSY;
 	case SSM_SIT_KERNEL_BLOCKS:
-		pr_err("standby memory is managed by the kernel itself (%lu of %lu standby blocks are System RAM already): not loading\n",
-		       probe->busy_blocks, ssm_layout_our_blocks(&s->layout));
+		pr_err("standby memory is managed by the kernel itself (%lu of %lu standby blocks are System RAM already%s): not loading\n",
+		       probe->busy_blocks, ssm_layout_our_blocks(&s->layout),
+		       probe->adopt ? "" : "; adopt=0 leaves them to it");
 		return -EBUSY;
 	case SSM_SIT_SIM_ON_REAL:
 		pr_err("backend=sim invalid: firmware reports standby memory on this machine, so the storage above mem= is not RAM it has (touching it is an addressing exception)\n");

@@ -526,4 +526,32 @@ offline OFF5 $M
 unload UNLOAD3
 [ "$(said OFF5) $(said UNLOAD3) ${left%%/*}" = "0 0 0" ] && ! warned
 result $? "offline ($(said OFF5)) and unloaded ($(said UNLOAD3) $(said UNLOAD3O)): nothing assigned ($left), no warning in the log"
+
+# --- adopt=0: the kernel's blocks left to it, the load refused ---
+load NOADOPT adopt=0
+n=$(grep -c . "$OUT/log-NOADOPT.txt")
+rsi=$(grep -c '^read-storage-info ' "$OUT/log-NOADOPT.txt")
+why=$(grep -m1 -o "$MOD: .*adopt=0.*" "$OUT/NOADOPT-lines.txt")
+[ "$(said NOADOPT)" != 0 ] && [ "$n" = "$rsi" ] && [ -n "$why" ] && all_offline MST4
+result $? "modprobe $MOD adopt=0 beside the kernel's blocks: refused ($(said NOADOPTO)), \"$why\"; only storage information read ($rsi of $n commands); the kernel's blocks untouched ($(said MST4))"
+
+# --- an online racing the takeover of the kernel's offline block ---
+# The takeover finds memory$M offline and waits; chmem -e runs into that
+# window: the kernel's notifier assigns, remove_memory() is refused, and
+# the module must take the block over online.
+guest "modprobe $MOD test_adopt_delay_ms=20000 >/tmp/lo 2>&1 & echo \"$(tagq LPID2) \$!\""
+guest "while [ ! -d /sys/module/$MOD ]; do sleep 1; done; sleep 5"
+online RACEON $M
+guest "wait $(said LPID2); echo \"$(tagq RACELOAD2) \$?\"" 300
+new_lines RACE2
+took=$(grep -o 'took over .*' "$OUT/RACE2-lines.txt" | cut -d';' -f1)
+s=$(count "$OUT/log-RACEON.txt" assign 0x0020 "$(first_rn $M)" "$(last_rn $M)")
+agree AG12
+[ "$(said RACEON) $(said RACELOAD2) $s" = "0 0 $NINC" ] && [ -z "$why" ] &&
+	[ "$took" = "took over 4 of 4 standby blocks the kernel had added at boot: 3 offline, 1 online" ]
+result $? "memory$M online ($(said RACEON)) while the takeover held it: the kernel assigned its $s increments, the module took it over online (\"$took\"); agree${why:+ ($why)}"
+offline OFF6 $M
+unload UNLOAD4
+[ "$(said OFF6) $(said UNLOAD4) ${left%%/*}" = "0 0 0" ] && ! warned
+result $? "offline through the module ($(said OFF6)) and unloaded ($(said UNLOAD4)): nothing assigned ($left), no warning in the log"
 finish
