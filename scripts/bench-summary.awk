@@ -24,6 +24,15 @@ function range_ms(metric, method, param,    k) {
 	if (!(k in med)) return sprintf("%-24s", "-")
 	return sprintf("%-24s", sprintf("%.0f [%.0f-%.0f]", med[k] / 1e6, lo[k] / 1e6, hi[k] / 1e6))
 }
+# model_cell <metric> <method> <param> <base method>: "median [min-max]
+# (ratio to the base)" in ms; a single value without its range
+function model_cell(metric, x, p, base,    k, r) {
+	k = metric SUBSEP x SUBSEP p
+	if (!(k in med)) return "-"
+	r = ratio(med[k], m(metric, base, p))
+	if (cnt[k] == 1) return sprintf("%.0f (%s)", med[k] / 1e6, r)
+	return sprintf("%.0f [%.0f-%.0f] (%s)", med[k] / 1e6, lo[k] / 1e6, hi[k] / 1e6, r)
+}
 function ratio(a, b) { return (b > 0 && a != "") ? sprintf("%.2f", a / b) : "-" }
 
 END {
@@ -208,4 +217,51 @@ END {
 		print "  The kernel added them with the memmap in system memory (6.1; 6.8 to 6.18"
 		print "  without EDAT-1, as under TCG): 16 MiB of struct pages per GiB go back."
 	}
+
+	model_summary("")
+	model_summary("-m0")
+}
+
+# model_summary <suffix>: the test machine's rows (tests/host/model-bench.sh),
+# "" for the boot with the memmap on the module's blocks, "-m0" for the one
+# with memory_hotplug.memmap_on_memory=0
+function model_summary(x0,    n, mm, i, x, k0) {
+	k0 = "kernel" x0
+	if (!has("chmem_e_1g_ns", k0, 4)) return
+	print ""
+	if (x0 == "") {
+		print "On the test machine (tests/host/model-bench.sh, QEMU with standby memory): the module"
+		print "against the kernel's own path in one boot, 60 blocks of 256 MiB, 4 MiB increments,"
+		print "memory_hotplug.memmap_on_memory=1 (the module's blocks carry their memmap; the"
+		print "kernel's do not, TCG lacking EDAT-1); ms, median [min-max] (ratio to the kernel alone):"
+	} else {
+		print "The same with memory_hotplug.memmap_on_memory=0 (every memmap in system memory):"
+		print "the module's own cost, without moving the memmap onto the block:"
+	}
+	printf "  %-14s %-30s %-30s %-14s %-14s\n", "method", "chmem -e 1G (4 blocks)", "chmem -d 1G",
+		"-e 60 blocks", "-d 60 blocks"
+	n = split("kernel lazy configure kernel-again", mm, " ")
+	for (i = 1; i <= n; i++) {
+		x = mm[i] x0
+		if (!has("chmem_e_1g_ns", x, 4)) continue
+		printf "  %-14s %-30s %-30s %-14s %-14s\n", x,
+			model_cell("chmem_e_1g_ns", x, 4, k0), model_cell("chmem_d_1g_ns", x, 4, k0),
+			model_cell("chmem_e_all_ns", x, 60, k0), model_cell("chmem_d_all_ns", x, 60, k0)
+	}
+	for (i = 2; i < n; i++) {
+		x = mm[i] x0
+		if (!has("load_ns", x, 60)) continue
+		printf "  %s: load (taking the 60 blocks over) %.0f ms, unload %.0f ms\n", x,
+			m("load_ns", x, 60) / 1e6, m("unload_ns", x, 60) / 1e6
+	}
+	printf "  MemFree, MiB: the kernel's blocks at boot %.0f", m("memfree_kb", k0, 60) / 1024
+	for (i = 2; i < n; i++)
+		if (has("memfree_kb", mm[i] x0, 60))
+			printf "; after the %s takeover %.0f (%+.2f MiB per GiB of standby)", mm[i],
+				m("memfree_kb", mm[i] x0, 60) / 1024,
+				(m("memfree_kb", mm[i] x0, 60) - m("memfree_kb", k0, 60)) / 1024 / 15
+	printf "; the kernel's again after the unload %.0f\n", m("memfree_kb", "kernel-again" x0, 60) / 1024
+	print "  configure: chmem -e configures (assign, add) and onlines, -d offlines and deconfigures;"
+	print "  the kernel alone and lazy only online and offline blocks added at boot. kernel-again:"
+	print "  the kernel alone after the module's passes, the same boot (the order's share)."
 }

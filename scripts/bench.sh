@@ -7,6 +7,8 @@
 #   scale  -m $SCALE_MEM (16G: 60 standby blocks), ssm.bench=scale
 #   adopt  -m 2G, 6.1 and 6.12: the standby blocks a stock kernel added at
 #	   boot taken over (ssm.twin=add_standby=1 ssm.bench=adopt)
+#   model  6.1 and 6.12, on the test machine (tests/host/model-bench.sh):
+#	   the module against the kernel's own standby memory support
 # and write per kernel
 #   bench/results/<kernel>.csv   metric,method,param,unit,median,min,max,n
 #   bench/results/<kernel>.txt   the summary printed at the end
@@ -84,6 +86,28 @@ for k in $KERNELS; do
 		logs+=("$TOP/build/bench-adopt-$k.log")
 		;;
 	esac
+	# The test machine (qemu/): the module against the kernel's own
+	# standby memory support in one boot (tests/host/model-bench.sh).
+	# 6.12 also with every memmap in system memory (MEMMAP=0): the
+	# module's own cost without the memmap's move onto its blocks.
+	case $k in
+	6.1) memmaps="1" ;;
+	6.12) memmaps="1 0" ;;
+	*) memmaps="" ;;
+	esac
+	for mm in $memmaps; do
+		mb=$TOP/build/model-bench-$k
+		[ "$mm" = 1 ] || mb=$mb-m0
+		echo "# ${mb##*/}: before: $(host_load)" | tee "$mb.host"
+		MEMMAP=$mm OUT=$mb "$TOP/tests/host/model-bench.sh" "$k" >"$mb.log" 2>&1 || fail=1
+		echo "# ${mb##*/}: after: $(host_load)" | tee -a "$mb.host"
+		grep '^not ok' "$mb.log"
+		grep -q '^csv-end' "$mb.log" || {
+			echo "bench $k: ${mb##*/} did not finish (see build/${mb##*/}.log)"
+			fail=1
+		}
+		logs+=("$mb.log")
+	done
 	secs=$(($(date +%s) - t0))
 	aggregate "${logs[@]}" >"$RES/$k.csv"
 
@@ -119,7 +143,7 @@ for k in $KERNELS; do
 		echo "== make bench: Linux $kver, $qemu, host CPU $cpu, 2 guest CPUs (TCG) =="
 		echo "run time ${secs}s (all boots); host during the run:"
 		cat "$TOP"/build/bench-"$k".host "$TOP"/build/bench-scale-"$k".host \
-			"$TOP"/build/bench-adopt-"$k".host 2>/dev/null
+			"$TOP"/build/bench-adopt-"$k".host "$TOP"/build/model-bench-"$k"*.host 2>/dev/null
 		"$TOP/scripts/bench-summary.awk" "$RES/$k.csv"
 	} | tee "$RES/$k.txt"
 	echo "results: bench/results/$k.csv, bench/results/$k.png, bench/results/$k.txt"
