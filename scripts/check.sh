@@ -273,7 +273,8 @@ done <<<"$BOOTS"
 # module's own requests under the machine's faults: refused, late, never
 # answered), and guarantee 6 beside the kernel's notifier on the
 # 6.12-failalloc kernel (pressure, page allocations failing under the
-# module, and under the kernel's notifier).
+# module, and under the kernel's notifier). Debian 12's and 13's own
+# kernels run the beside scenario too, with the module dkms built there.
 # model <label> <script> [args]: its logs under build/<label>/
 model() {
 	local label=$1 script=$2 rc
@@ -326,6 +327,8 @@ if in_tier full && want_kernel debian; then
 	if [ -z "${CHECK_TESTS:-}" ]; then
 		model model-bookworm tests/host/model-kernel.sh bookworm
 		model model-trixie tests/host/model-kernel.sh trixie
+		model model-module-bookworm-beside tests/host/model-module.sh bookworm beside
+		model model-module-trixie-beside tests/host/model-module.sh trixie beside
 	fi
 fi
 

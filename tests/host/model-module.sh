@@ -8,7 +8,9 @@
 # machine's state and storage command log read over QMP.
 #
 # Scenarios (second argument):
-#   beside     (6.12, 6.1) beside the kernel's SCLP memory notifier:
+#   beside     (6.12, 6.1, and Debian's own kernels: bookworm 6.1,
+#              trixie 6.12, the module as dkms built it there) beside
+#              the kernel's SCLP memory notifier:
 #              - a boot block taken offline first, its increments given
 #                back by the kernel's notifier: the module leaves it to
 #                the kernel (no takeover, no warning), the kernel brings
@@ -39,7 +41,7 @@
 # Prints "ok - ..." / "not ok - ..." lines and "N passed, M failed" last;
 # exits 1 when anything failed. Logs: $OUT (default build/model-module-...).
 #
-# Usage: tests/host/model-module.sh <6.12|6.1|7.3|6.12-failalloc>
+# Usage: tests/host/model-module.sh <6.12|6.1|7.3|6.12-failalloc|bookworm|trixie>
 #                                   <beside|no-sclp-mem|pressure>
 set -uo pipefail
 
@@ -57,25 +59,46 @@ DBG=/sys/kernel/debug/$MOD
 
 case $KERNEL:$SCENARIO in
 6.12:beside | 6.1:beside | 7.3:no-sclp-mem | 6.12-failalloc:pressure) ;;
+bookworm:beside | trixie:beside) ;;
 *) echo "model-module: no scenario $SCENARIO for $KERNEL" >&2; exit 2 ;;
 esac
 
 # shellcheck source=tests/host/lib.sh
 . "$TOP/tests/host/lib.sh"
 
+# SERIES: the kernel series whose behaviour a step expects
+case $KERNEL in
+bookworm) SERIES=6.1 ;;
+trixie) SERIES=6.12 ;;
+*) SERIES=${KERNEL%%-*} ;;
+esac
+
 # --- the machine, the kernel, the module, the initramfs ---
 model_qemu
-B=$("$TOP/scripts/build-kernel.sh" "$KERNEL" 2>"$OUT/build-kernel.log" | tail -n1)
+case $KERNEL in
+bookworm | trixie)
+	# Debian's kernel, unmodified, and the module as dkms built and
+	# installed it there (scripts/debian-kernel.sh)
+	B=$("$TOP/scripts/debian-kernel.sh" "$KERNEL" 2>"$OUT/build-kernel.log" | tail -n1)
+	ko=$(find "$B/dkms" -name "$MOD.ko*" 2>/dev/null)
+	[ "$(echo "$ko" | grep -c .)" = 1 ] ||
+		{ notok "Debian $KERNEL's kernel and the dkms-built $MOD (see $OUT/build-kernel.log)"; finish; }
+	;;
+*)
+	B=$("$TOP/scripts/build-kernel.sh" "$KERNEL" 2>"$OUT/build-kernel.log" | tail -n1)
+	mkdir "$work/src"
+	(cd "$TOP" && git ls-files -z Kbuild Kbuild.probes src include | xargs -0 cp --parents -t "$work/src") ||
+		{ notok "the module's sources copied"; finish; }
+	if ! make -s -C "$B" M="$work/src" ARCH=s390 CROSS_COMPILE="$CROSS" \
+		modules >"$OUT/module-build.log" 2>&1; then
+		notok "$MOD.ko builds against $KERNEL (see $OUT/module-build.log)"
+		finish
+	fi
+	ko=$work/src/$MOD.ko
+	;;
+esac
 [ -f "$B/arch/s390/boot/bzImage" ] || { notok "kernel $KERNEL available (see $OUT/build-kernel.log)"; finish; }
-mkdir "$work/src"
-(cd "$TOP" && git ls-files -z Kbuild Kbuild.probes src include | xargs -0 cp --parents -t "$work/src") ||
-	{ notok "the module's sources copied"; finish; }
-if ! make -s -C "$B" M="$work/src" ARCH=s390 CROSS_COMPILE="$CROSS" \
-	modules >"$OUT/module-build.log" 2>&1; then
-	notok "$MOD.ko builds against $KERNEL (see $OUT/module-build.log)"
-	finish
-fi
-"$TOP/scripts/initramfs.sh" "$B" "$work/initrd.gz" "$work/src/$MOD.ko" \
+"$TOP/scripts/initramfs.sh" "$B" "$work/initrd.gz" "$ko" \
 	2>"$OUT/initramfs.log" || { notok "initramfs builds"; finish; }
 
 ARGS=
@@ -396,7 +419,7 @@ check "the load reads storage information only: $rsi reads, $a attaches, $scp RE
 	[ "$n $a $scp" = "$rsi 0 0" ]
 agree AG1
 check "after the load: firmware, kernel and table agree${why:+ ($why)}" [ -z "$why" ]
-if [ "$KERNEL" = 6.1 ]; then
+if [ "$SERIES" = 6.1 ]; then
 	run CFG "echo 1 >/sys/firmware/memory/memory$M/config"
 	check "memory$M configured ($(said CFG))" [ "$(said CFG)" = 0 ]
 fi
@@ -430,7 +453,7 @@ storage_log >"$OUT/log-BOFF.txt"
 u=$(count "$OUT/log-BOFF.txt" unassign 0x0020 "$(first_rn $OFFB)" "$(last_rn $OFFB)")
 check "boot block memory$OFFB offline ($(said BOFF)); the kernel's notifier unassigned its $NINC increments ($u)" \
 	[ "$(said BOFF) $u" = "0 $NINC" ]
-[ "$KERNEL" = 6.12 ] && MODE=configure || MODE=auto
+[ "$SERIES" = 6.12 ] && MODE=configure || MODE=auto
 load LOAD2 "mode=$MODE"
 line=$(sed -n "s/^$MOD: \(loaded: \)/\1/p" "$OUT/LOAD2-lines.txt")
 [ "$(said LOAD2)" = 0 ] && [ "${line#*mode=configure situation=shared }" != "$line" ]
@@ -474,7 +497,7 @@ qmp s390x-sclp-storage-inject "{\"command\": \"assign\", \"rn\": $(($(first_rn $
 online ON6 $M
 standby_state >"$OUT/qmp-ON6.txt"
 left=$(element1 "$OUT/qmp-ON6.txt" | cut -d/ -f1)
-[ "$KERNEL" = 6.12 ] && want=$((NINC - 1)) || want=0
+[ "$SERIES" = 6.12 ] && want=$((NINC - 1)) || want=0
 [ "$(said CFG3)" = 0 ] && [ "$(said ON6)" != 0 ] && [ "$left" = "$want" ]
 result $? "memory$M configured ($(said CFG3)), its online fails with the kernel's assign refused ($(said ON6) $(said ON6O)): the kernel left $left increments assigned"
 run DECFG3 "echo 0 >/sys/firmware/memory/memory$M/config"
