@@ -59,6 +59,7 @@ int ssm_client_attach_all(struct ssm_client *c, struct ssm_layout *l);
 int ssm_client_assign(struct ssm_client *c, u16 rn, bool *unsure);
 int ssm_client_unassign(struct ssm_client *c, u16 rn);
 int ssm_client_fw_assigned(struct ssm_client *c, u16 rn, bool *assigned);
+int ssm_client_read_assigned(struct ssm_client *c, unsigned long *map);
 void ssm_client_forget(struct ssm_client *c);
 u16 ssm_client_last_response(struct ssm_client *c, u32 rn);
 u16 ssm_client_elem(struct ssm_client *c, u32 rn);

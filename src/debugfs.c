@@ -9,6 +9,9 @@
  *               command, blocks and increments per state, stale
  *               increments, repairs after the kernel's notifier, notifier
  *               vetoes, module pins, request slots, simulation stats
+ *   firmware    one line per increment: rn, assigned or standby, as
+ *               firmware says when the file is read (backend=sclp: read
+ *               storage info of every present element)
  *
  * Faults of the simulated firmware are armed in its own directory,
  * /sys/kernel/debug/s390_standby_mem_sim/.
@@ -228,6 +231,43 @@ static int counters_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(counters);
 
+/*
+ * Firmware's view, read when the file is read: the simulation's table
+ * (backend=sim), or a read storage info of every present element
+ * (backend=sclp), one request each, the module's own view untouched.
+ */
+static int firmware_show(struct seq_file *m, void *v)
+{
+	struct ssm *s = m->private;
+	struct ssm_transport *t = s->client.transport;
+	u32 nr = s->layout.rnmax, rn;
+	unsigned long *map;
+	int rc = 0;
+
+	map = bitmap_zalloc(nr + 1, GFP_KERNEL);
+	if (!map)
+		return -ENOMEM;
+	if (ssm_transport_is_sim(t)) {
+		mutex_lock(&s->lock);
+		ssm_sim_link_assigned_map(t, map, nr);
+		mutex_unlock(&s->lock);
+	} else {
+		rc = ssm_client_read_assigned(&s->client, map);
+	}
+	if (!rc) {
+		seq_puts(m, "rn firmware\n");
+		for (rn = 1; rn <= nr; rn++) {
+			seq_printf(m, "%u %s\n", rn,
+				   test_bit(rn, map) ? "assigned" : "standby");
+			if (!(rn % 256))
+				cond_resched();
+		}
+	}
+	bitmap_free(map);
+	return rc;
+}
+DEFINE_SHOW_ATTRIBUTE(firmware);
+
 /**
  * ssm_debugfs_init() - create the debugfs directory
  * @s: the module, fully set up
@@ -243,6 +283,7 @@ void ssm_debugfs_init(struct ssm *s)
 	debugfs_create_file("increments", 0444, dir, s, &increments_fops);
 	debugfs_create_file("blocks", 0444, dir, s, &blocks_fops);
 	debugfs_create_file("counters", 0444, dir, s, &counters_fops);
+	debugfs_create_file("firmware", 0444, dir, s, &firmware_fops);
 }
 
 /**

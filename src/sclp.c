@@ -461,6 +461,45 @@ out:
 	return rc;
 }
 
+/**
+ * ssm_client_read_assigned() - read firmware's assigned increments afresh
+ * @c: client, after ssm_client_discover()
+ * @map: rnmax + 1 bits, set where firmware has the increment assigned
+ *
+ * One read storage info per present element, answered by firmware now;
+ * the view ssm_client_fw_assigned() keeps for the module's decisions is
+ * left as it is. For debugfs and tests.
+ *
+ * Return: 0, or the error of a read.
+ */
+int ssm_client_read_assigned(struct ssm_client *c, unsigned long *map)
+{
+	struct ssm_storage_info si;
+	struct ssm_req *req;
+	unsigned int i;
+	int rc = 0;
+	u16 id;
+	u32 rn;
+
+	mutex_lock(&c->lock);
+	bitmap_zero(map, c->info.rnmax + 1);
+	for (id = 0; id <= c->max_id; id++) {
+		if (!test_bit(id, c->present))
+			continue;
+		rc = ssm_client_storage_info(c, id, &si, &req);
+		if (rc)
+			break;
+		for (i = 0; si.state == SSM_ELEM_ATTACHED && i < si.nr_entries; i++) {
+			rn = ssm_sccb_entry_rn(req->sccb, false, i);
+			if (rn && rn <= c->info.rnmax)
+				set_bit(rn, map);
+		}
+		ssm_req_put(req);
+	}
+	mutex_unlock(&c->lock);
+	return rc;
+}
+
 /*
  * An attach without a usable answer may have assigned the element's
  * increments: unassign every one of that element our layout calls

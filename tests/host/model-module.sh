@@ -138,23 +138,29 @@ first_rn() { echo $(($1 * BLOCK / INC + 1)); }
 last_rn() { echo $((($1 + 1) * BLOCK / INC)); }
 
 # agree <tag>: firmware (QMP), the kernel's blocks and the module's table
-# say the same of every standby block: the module's state matches the
+# say the same of every standby block, and the module's debugfs firmware
+# file (its own read storage info) says what QMP says: the module's state matches the
 # kernel's (standby: no block; offline; online), and the block's
 # increments are all assigned where the module holds them and none where
 # it does not. Element 1 has nothing assigned outside our blocks.
 # Sets $why to the first disagreement.
 agree() {
 	local t=$1
-	guest "awk 'NR > 1 && \$1 >= $M && \$1 <= $LASTB { print \"${t:0:1}\" \"${t:1}\", \$1, \$3, \$4 }' $DBG/blocks; for b in \$(seq $M $LASTB); do echo \"$(tagq "${t}K") \$b \$(cat /sys/devices/system/memory/memory\$b/state 2>/dev/null || echo absent)\"; done"
+	guest "awk 'NR > 1 && \$1 >= $M && \$1 <= $LASTB { print \"${t:0:1}\" \"${t:1}\", \$1, \$3, \$4 }' $DBG/blocks; for b in \$(seq $M $LASTB); do echo \"$(tagq "${t}K") \$b \$(cat /sys/devices/system/memory/memory\$b/state 2>/dev/null || echo absent)\"; done; echo \"$(tagq "${t}F") \$(awk 'NR > 1 && \$2 == \"assigned\" && \$1 >= $FIRST_RN && \$1 < $((FIRST_RN + NSTBY)) { printf \"%s,\", \$1 }' $DBG/firmware || echo unreadable)\""
 	standby_state >"$OUT/qmp-$t.txt"
 	console | sed -n "s/^$t //p" >"$work/tbl"
 	console | sed -n "s/^${t}K //p" >"$work/kst"
-	why=$(python3 - "$work/tbl" "$work/kst" "$OUT/qmp-$t.txt" "$M" "$LASTB" "$((BLOCK / INC))" <<'EOF'
+	console | sed -n "s/^${t}F //p" | head -n1 >"$work/fwv"
+	why=$(python3 - "$work/tbl" "$work/kst" "$OUT/qmp-$t.txt" "$M" "$LASTB" "$((BLOCK / INC))" "$work/fwv" <<'EOF'
 import sys
 tbl = {int(b): (s, h) for b, s, h in (l.split() for l in open(sys.argv[1]))}
 kst = {int(b): s for b, s in (l.split() for l in open(sys.argv[2]))}
 assigned = {int(l.split()[1]) for l in open(sys.argv[3]) if l.startswith("assigned ")}
 m, last, n = int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+# the module's debugfs firmware file: a read storage info of its own
+fwv = open(sys.argv[7]).read().strip()
+if fwv == "unreadable" or {int(x) for x in fwv.split(",") if x} != assigned:
+    print("debugfs firmware (%s) is not QMP's view (%d assigned)" % (fwv[:60] or "none", len(assigned))); sys.exit()
 want = {"standby": "absent", "offline": "offline", "online": "online"}
 ours = set()
 for b in range(m, last + 1):
