@@ -148,6 +148,8 @@ agree() {
 	local t=$1
 	guest "awk 'NR > 1 && \$1 >= $M && \$1 <= $LASTB { print \"${t:0:1}\" \"${t:1}\", \$1, \$3, \$4 }' $DBG/blocks; for b in \$(seq $M $LASTB); do echo \"$(tagq "${t}K") \$b \$(cat /sys/devices/system/memory/memory\$b/state 2>/dev/null || echo absent)\"; done; echo \"$(tagq "${t}F") \$(awk 'NR > 1 && \$2 == \"assigned\" && \$1 >= $FIRST_RN && \$1 < $((FIRST_RN + NSTBY)) { printf \"%s,\", \$1 }' $DBG/firmware || echo unreadable)\""
 	standby_state >"$OUT/qmp-$t.txt"
+	# the debugfs read's own storage info requests belong to no step
+	storage_log >/dev/null
 	console | sed -n "s/^$t //p" >"$work/tbl"
 	console | sed -n "s/^${t}K //p" >"$work/kst"
 	console | sed -n "s/^${t}F //p" | head -n1 >"$work/fwv"
