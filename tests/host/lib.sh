@@ -54,6 +54,43 @@ model_qemu() {
 	ok "the test machine builds: $QEMU"
 }
 
+# kernel_module_initrd <kernel>: the kernel's build dir in $B, $MOD.ko
+# built against it in $ko, and an initramfs with it in $work/initrd.gz,
+# or the test ends. bookworm and trixie: Debian's kernel, unmodified,
+# and the module as dkms built and installed it there
+# (scripts/debian-kernel.sh); any other: scripts/build-kernel.sh and the
+# module built from the sources git knows.
+kernel_module_initrd() {
+	local kernel=$1 cross=${CROSS_COMPILE:-s390x-linux-gnu-}
+
+	case $kernel in
+	bookworm | trixie)
+		B=$("$TOP/scripts/debian-kernel.sh" "$kernel" 2>"$OUT/build-kernel.log" | tail -n1)
+		ko=$(find "$B/dkms" -name "$MOD.ko*" 2>/dev/null)
+		[ "$(echo "$ko" | grep -c .)" = 1 ] ||
+			{ notok "Debian $kernel's kernel and the dkms-built $MOD (see $OUT/build-kernel.log)"; finish; }
+		;;
+	*)
+		B=$("$TOP/scripts/build-kernel.sh" "$kernel" 2>"$OUT/build-kernel.log" | tail -n1)
+		mkdir "$work/src"
+		(cd "$TOP" && git ls-files -z Kbuild Kbuild.probes src include | xargs -0 cp --parents -t "$work/src") ||
+			{ notok "the module's sources copied"; finish; }
+		if ! make -s -C "$B" M="$work/src" ARCH=s390 CROSS_COMPILE="$cross" \
+			modules >"$OUT/module-build.log" 2>&1; then
+			notok "$MOD.ko builds against $kernel (see $OUT/module-build.log)"
+			finish
+		fi
+		ko=$work/src/$MOD.ko
+		;;
+	esac
+	[ -f "$B/arch/s390/boot/bzImage" ] || { notok "kernel $kernel available (see $OUT/build-kernel.log)"; finish; }
+	"$TOP/scripts/initramfs.sh" "$B" "$work/initrd.gz" "$ko" \
+		2>"$OUT/initramfs.log" || { notok "initramfs builds"; finish; }
+}
+
+# warned: the console has a kernel warning, oops or addressing exception
+warned() { console | grep -Eq 'WARNING:|Oops|addressing exception|BUG:|Call Trace'; }
+
 # boot <kernel build dir> <initramfs> <machine options> <boot memory>
 #      [kernel arguments...]
 # Starts the machine, without mem=, its console in $LOG, stdin the FIFO

@@ -39,7 +39,6 @@ MEMMAP=${MEMMAP:-1}
 SFX=
 [ "$MEMMAP" = 1 ] || SFX=-m0
 OUT=${OUT:-$TOP/build/model-bench-$KERNEL$SFX}
-CROSS=${CROSS_COMPILE:-s390x-linux-gnu-}
 BOOT=2G
 STANDBY=15G
 MOD=s390_standby_mem
@@ -53,15 +52,7 @@ esac
 . "$TOP/tests/host/lib.sh"
 
 model_qemu
-B=$("$TOP/scripts/build-kernel.sh" "$KERNEL" 2>"$OUT/build-kernel.log" | tail -n1)
-[ -f "$B/arch/s390/boot/bzImage" ] || { notok "kernel $KERNEL available (see $OUT/build-kernel.log)"; finish; }
-mkdir "$work/src"
-(cd "$TOP" && git ls-files -z Kbuild Kbuild.probes src include | xargs -0 cp --parents -t "$work/src") ||
-	{ notok "the module's sources copied"; finish; }
-make -s -C "$B" M="$work/src" ARCH=s390 CROSS_COMPILE="$CROSS" modules >"$OUT/module-build.log" 2>&1 ||
-	{ notok "$MOD.ko builds against $KERNEL (see $OUT/module-build.log)"; finish; }
-"$TOP/scripts/initramfs.sh" "$B" "$work/initrd.gz" "$work/src/$MOD.ko" \
-	2>"$OUT/initramfs.log" || { notok "initramfs builds"; finish; }
+kernel_module_initrd "$KERNEL"
 
 boot "$B" "$work/initrd.gz" "standby-mem=$STANDBY,standby-elements=4,standby-increment=4M" \
 	"$BOOT" memory_hotplug.memmap_on_memory="$MEMMAP"
@@ -77,8 +68,6 @@ guest 'memfree() { sync; echo 3 >/proc/sys/vm/drop_caches; sleep 2; echo "$1 $(a
 guest "echo \"N\"\"BLK \$(ls -d /sys/devices/system/memory/memory* | wc -l)\""
 log "memory blocks: $(said NBLK)"
 
-# warned: the console has a kernel warning, oops or addressing exception
-warned() { console | grep -Eq 'WARNING:|Oops|addressing exception|BUG:|Call Trace'; }
 # values <tag>: the <ns> of every "<tag> <ns> 0" line, in order; a
 # failed command makes the whole row fail
 values() { console | awk -v t="$1" '$1 == t { if ($3 != 0) bad = 1; v = v " " $2 } END { if (!bad) print v }'; }

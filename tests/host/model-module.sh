@@ -49,7 +49,6 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 KERNEL=${1:-6.12}
 SCENARIO=${2:-beside}
 OUT=${OUT:-$TOP/build/model-module-$KERNEL-$SCENARIO}
-CROSS=${CROSS_COMPILE:-s390x-linux-gnu-}
 BOOT=2G
 STANDBY=1G
 STANDBY_BASE=$((0x80000000))
@@ -75,31 +74,7 @@ esac
 
 # --- the machine, the kernel, the module, the initramfs ---
 model_qemu
-case $KERNEL in
-bookworm | trixie)
-	# Debian's kernel, unmodified, and the module as dkms built and
-	# installed it there (scripts/debian-kernel.sh)
-	B=$("$TOP/scripts/debian-kernel.sh" "$KERNEL" 2>"$OUT/build-kernel.log" | tail -n1)
-	ko=$(find "$B/dkms" -name "$MOD.ko*" 2>/dev/null)
-	[ "$(echo "$ko" | grep -c .)" = 1 ] ||
-		{ notok "Debian $KERNEL's kernel and the dkms-built $MOD (see $OUT/build-kernel.log)"; finish; }
-	;;
-*)
-	B=$("$TOP/scripts/build-kernel.sh" "$KERNEL" 2>"$OUT/build-kernel.log" | tail -n1)
-	mkdir "$work/src"
-	(cd "$TOP" && git ls-files -z Kbuild Kbuild.probes src include | xargs -0 cp --parents -t "$work/src") ||
-		{ notok "the module's sources copied"; finish; }
-	if ! make -s -C "$B" M="$work/src" ARCH=s390 CROSS_COMPILE="$CROSS" \
-		modules >"$OUT/module-build.log" 2>&1; then
-		notok "$MOD.ko builds against $KERNEL (see $OUT/module-build.log)"
-		finish
-	fi
-	ko=$work/src/$MOD.ko
-	;;
-esac
-[ -f "$B/arch/s390/boot/bzImage" ] || { notok "kernel $KERNEL available (see $OUT/build-kernel.log)"; finish; }
-"$TOP/scripts/initramfs.sh" "$B" "$work/initrd.gz" "$ko" \
-	2>"$OUT/initramfs.log" || { notok "initramfs builds"; finish; }
+kernel_module_initrd "$KERNEL"
 
 ARGS=
 # the memmap on the block: onlining needs no system memory but the
@@ -190,8 +165,6 @@ mstates() {
 run() {
 	guest "{ $2; } >/tmp/o 2>&1; echo \"$(tagq "$1") \$?\"; echo \"$(tagq "$1O") \$(tr '\n' ' ' </tmp/o)\"" "${3:-300}"
 }
-# warned: the console has a kernel warning, oops or addressing exception
-warned() { console | grep -Eq 'WARNING:|Oops|addressing exception|BUG:|Call Trace'; }
 
 # new_lines <tag>: the module's kernel lines since the last call in
 # $OUT/<tag>-lines.txt
