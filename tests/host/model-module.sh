@@ -21,7 +21,15 @@
 #              - lazy (6.12) and configure mode: online and offline with
 #                chmem; firmware (QMP), the kernel's blocks and the
 #                module's table agree after every step; the unload gives
-#                everything back.
+#                everything back;
+#              - another notifier's veto (our kernels), the kernel's
+#                unassign refused (the module repairs it), the module's
+#                read of firmware's view refused, both unassigns refused
+#                (stale until the unload), the kernel's failed online in
+#                lazy mode (given back at the unload).
+#   beside     (7.3) beside sclp_mem.c: the load refused with its dmesg
+#              line, nothing sent to firmware; the kernel's own chmem
+#              -c/-e/-d/-g work after it.
 #   pressure   (6.12-failalloc) guarantee 6 beside the kernel's notifier,
 #              which allocates a page and a request per increment it
 #              assigns: an online with MemAvailable below 2 MiB; every
@@ -57,7 +65,8 @@ MOD=s390_standby_mem
 DBG=/sys/kernel/debug/$MOD
 
 case $KERNEL:$SCENARIO in
-6.12:beside | 6.1:beside | 7.3:no-sclp-mem | 6.12-failalloc:pressure) ;;
+6.12:beside | 6.1:beside | 7.3:beside | 7.3:no-sclp-mem) ;;
+6.12-failalloc:pressure) ;;
 bookworm:beside | trixie:beside) ;;
 *) echo "model-module: no scenario $SCENARIO for $KERNEL" >&2; exit 2 ;;
 esac
@@ -210,6 +219,10 @@ all_offline() {
 	! said "$1" | tr ' ' '\n' | grep -v '^$' | grep -qv ':offline$'
 }
 
+# counter <tag> <name>: said <tag> is the module's counter
+counter() {
+	guest "echo \"$(tagq "$1") \$(awk '\$1 == \"$2\" { print \$2 }' $DBG/counters)\""
+}
 # inject <command> <JSON members>: the machine's next such command fails
 inject() { qmp s390x-sclp-storage-inject "{\"command\": \"$1\", $2}" >/dev/null; }
 # config <tag> <0|1>: write memory$M's config; said <tag> its status,
@@ -387,6 +400,31 @@ if [ "$SCENARIO" = no-sclp-mem ]; then
 	finish
 fi
 
+if [ "$KERNEL" = 7.3 ]; then
+	# beside sclp_mem.c: the module refuses and sends firmware nothing;
+	# the kernel's own code works on
+	guest "echo \"$(tagq FW) \$([ -d /sys/firmware/memory ] && echo present || echo absent)\""
+	load LOAD
+	line=$(grep -m1 -o "$MOD: standby memory is managed by the kernel itself.*" "$OUT/LOAD-lines.txt")
+	guest "echo \"$(tagq MODS) \$([ -d /sys/module/$MOD ] && echo loaded || echo absent)\""
+	[ "$(said FW)" = present ] && [ "$(said LOAD)" != 0 ] && [ -n "$line" ] &&
+		[ "$(said MODS)" = absent ]
+	result $? "beside sclp_mem.c (/sys/firmware/memory $(said FW)) modprobe $MOD is refused ($(said LOADO)), \"$line\""
+	n=$(grep -c . "$OUT/log-LOAD.txt")
+	check "the refused load sent firmware nothing ($n commands)" [ "$n" = 0 ]
+	run CC "chmem -c -b $M && chmem -e -b $M -z Movable"
+	storage_log >"$OUT/log-CC.txt"
+	s=$(count "$OUT/log-CC.txt" assign 0x0020 "$(first_rn $M)" "$(last_rn $M)")
+	run CD "chmem -d -b $M && chmem -g -b $M"
+	storage_log >"$OUT/log-CD.txt"
+	u=$(count "$OUT/log-CD.txt" unassign 0x0020 "$(first_rn $M)" "$(last_rn $M)")
+	standby_state >"$OUT/qmp-CD.txt"
+	left=$(element1 "$OUT/qmp-CD.txt")
+	[ "$(said CC) $s $(said CD) $u ${left%%/*}" = "0 $NINC 0 $NINC 0" ] && ! warned
+	result $? "the kernel's own code after it: chmem -c/-e memory$M ($(said CC), $s assigned), chmem -d/-g ($(said CD), $u unassigned), nothing left ($left), no warning"
+	finish
+fi
+
 # --- the first load, before any memory event: who attaches ---
 load LOAD1
 line=$(sed -n "s/^$MOD: \(loaded: \)/\1/p" "$OUT/LOAD1-lines.txt")
@@ -423,9 +461,75 @@ u=$(count "$OUT/log-OFF.txt" unassign 0x0020 "$(first_rn $M)" "$(last_rn $((M + 
 agree AG4
 [ "$(said OFF) $u" = "0 $((2 * NINC))" ] && [ -z "$why" ]
 result $? "both offline again ($(said OFF)): their $((2 * NINC)) increments unassigned ($u); agree${why:+ ($why)}"
+
+# --- beside the kernel's notifier: a veto, its refused unassign, what a
+# failed online of the kernel's left; the unload's clean-up ---
+f=$(first_rn $M)
+if [ "$KERNEL" = 6.12 ] || [ "$KERNEL" = 6.1 ]; then
+	# our kernels have notifier-error-inject (Debian's do not)
+	NEI=/sys/kernel/debug/notifier-error-inject/memory
+	guest "echo -12 >$NEI/actions/MEM_GOING_ONLINE/error"
+	online VETO $M
+	guest "echo 0 >$NEI/actions/MEM_GOING_ONLINE/error"
+	agree AGV
+	[ "$(said VETO)" != 0 ] && [ -z "$why" ] &&
+		mstates VST && [ "$(said VST | tr ' ' '\n' | grep -c ":online$")" = 0 ]
+	result $? "another notifier's veto (-ENOMEM at MEM_GOING_ONLINE) fails memory$M's online ($(said VETO) $(said VETOO)): no block online, nothing assigned ($(summary "$OUT/log-VETO.txt")); agree${why:+ ($why)}"
+fi
+# The kernel's unassign of the block's first increment refused: it
+# carries on, the block goes offline; the module finds the increment
+# still assigned after it and gives it back.
+online RP1 $M
+counter RPA repaired
+inject unassign "\"rn\": $f, \"count\": 1, \"response\": $((REFUSED))"
+offline RP2 $M
+counter RPB repaired
+counter RPS stale
+r=$(grep -c "^unassign $f $REFUSED injected$" "$OUT/log-RP2.txt")
+u=$(count "$OUT/log-RP2.txt" unassign 0x0020 "$f" "$f")
+agree AGRP
+[ "$(said RP1) $(said RP2) $r $u $(($(said RPB) - $(said RPA))) $(said RPS)" = "0 0 1 1 1 0" ] &&
+	[ -z "$why" ]
+result $? "the kernel's unassign of rn $f refused ($r): memory$M offline all the same ($(said RP2)), the module gave it back ($u unassign, repaired +$(($(said RPB) - $(said RPA))), stale $(said RPS)); agree${why:+ ($why)}"
+# The module's own read of firmware's view refused at the offline: it
+# unassigns to be sure (firmware answers 0x0120 for one not assigned)
+online RV1 $M
+inject read-storage-info "\"element\": 1, \"count\": 1, \"response\": $((REFUSED))"
+offline RV2 $M
+counter RVS stale
+r=$(grep -c "^read-storage-info 1 $REFUSED injected$" "$OUT/log-RV2.txt")
+u=$(count "$OUT/log-RV2.txt" unassign 0x0120 "$f" "$(last_rn $M)")
+agree AGRV
+[ "$(said RV1) $(said RV2) $r $u $(said RVS)" = "0 0 1 1 0" ] && [ -z "$why" ]
+result $? "the module's read of firmware's view refused at memory$M's offline ($r): offline ($(said RV2)), it unassigned rn $f to be sure, answered 0x0120 ($u; $(summary "$OUT/log-RV2.txt")), nothing stale ($(said RVS)); agree${why:+ ($why)}"
+# Both refused, the kernel's and the module's: stale until the unload
+online ST1 $M
+inject unassign "\"rn\": $f, \"count\": 2, \"response\": $((REFUSED))"
+offline ST2 $M
+counter STS stale
+standby_state >"$OUT/qmp-ST2.txt"
+a=$(element1 "$OUT/qmp-ST2.txt")
+r=$(grep -c "^unassign $f $REFUSED injected$" "$OUT/log-ST2.txt")
+[ "$(said ST1) $(said ST2) $r $(said STS) ${a%%/*}" = "0 0 2 1 1" ]
+result $? "the kernel's and the module's unassign of rn $f refused ($r): memory$M offline ($(said ST2)), 1 increment stale (the module: $(said STS); firmware: $a) until the unload"
+SWEPT=0
+if [ "$SERIES" = 6.12 ]; then
+	# lazy: the kernel's failed online leaves 63 assigned in a block the
+	# module does not hold; the unload gives them back
+	inject assign "\"rn\": $(($(first_rn $((M + 1))) + 1)), \"count\": 1, \"response\": $((REFUSED))"
+	online FO $((M + 1))
+	standby_state >"$OUT/qmp-FO.txt"
+	a=$(element1 "$OUT/qmp-FO.txt")
+	[ "$(said FO)" != 0 ] && [ "${a%%/*}" = "$NINC" ]
+	result $? "lazy: memory$((M + 1))'s online fails with the kernel's 2nd assign refused ($(said FO) $(said FOO)): firmware has $a assigned (the kernel's $((NINC - 1)) and the stale one)"
+	SWEPT=1
+fi
 unload UNLOAD1
-[ "$(said UNLOAD1) ${left%%/*}" = "0 0" ] && all_offline MST1
-result $? "unloaded ($(said UNLOAD1)): element 1 has nothing assigned ($left), the kernel has its standby blocks back offline ($(said MST1))"
+new_lines UNLOAD1
+sweep=$(grep -c "memory block $((M + 1)) \[.*\]: $((NINC - 1)) increments a failed online left assigned given back" "$OUT/UNLOAD1-lines.txt")
+[ "$(said UNLOAD1) ${left%%/*} $sweep" = "0 0 $SWEPT" ] && all_offline MST1 &&
+	grep -q 'unloaded: all standby memory returned to firmware' "$OUT/UNLOAD1-lines.txt"
+result $? "unloaded ($(said UNLOAD1)): the stale increment$([ $SWEPT = 1 ] && echo " and what the kernel's failed online left") given back, element 1 has nothing assigned ($left), the kernel has its standby blocks back offline ($(said MST1))"
 
 # --- a boot block offline: the kernel's notifier gave it back ---
 OFFB=$((M - 2))
