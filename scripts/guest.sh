@@ -7,19 +7,22 @@
 # run-guest.sh).
 #
 # Usage: scripts/guest.sh [-r check|demo|bench|shell] [-a kernel args]
-#          [-T timeout] [-m guest RAM] [-v] <series> <test,test,...> [label]
+#          [-T timeout] [-m guest RAM] [-M machine properties] [-v]
+#          <series> <test,test,...> [label]
+# -M: on the test machine (run-guest.sh -M), backend=sclp
 # The module build output goes to build/<series>/build.log; the console
 # log to build/<label>.log.
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-RUN=check EXTRA="" TIMEOUT=1200 VERBOSE="" MEM=""
-while getopts "r:a:T:m:v" o; do
+RUN=check EXTRA="" TIMEOUT=1200 VERBOSE="" MEM="" MACHINE=""
+while getopts "r:a:T:m:M:v" o; do
 	case $o in
 	r) RUN=$OPTARG ;;
 	a) EXTRA=$OPTARG ;;
 	T) TIMEOUT=$OPTARG ;;
 	m) MEM=$OPTARG ;;
+	M) MACHINE=$OPTARG ;;
 	v) VERBOSE=-v ;;
 	*) exit 2 ;;
 	esac
@@ -60,4 +63,4 @@ fi
 exec 8>&-
 exec "$TOP/scripts/run-guest.sh" -k "$B" -i "$out/initramfs.cpio.gz" \
 	-l "$TOP/build/$LABEL.log" -t "$TESTS" -r "$RUN" -L "$LABEL" \
-	-T "$TIMEOUT" -a "$EXTRA" ${MEM:+-m "$MEM"} $VERBOSE
+	-T "$TIMEOUT" -a "$EXTRA" ${MEM:+-m "$MEM"} ${MACHINE:+-M "$MACHINE"} $VERBOSE

@@ -14,14 +14,19 @@
 #
 # Usage: scripts/run-guest.sh -k <build dir> -i <initramfs> -l <log file>
 #          [-t tests] [-r check|demo|bench|shell] [-L label] [-T timeout]
-#          [-a extra kernel args] [-m guest RAM] [-K ours|distro] [-v]
+#          [-a extra kernel args] [-m guest RAM] [-K ours|distro]
+#          [-M machine properties] [-v]
 #   -K distro  a distribution kernel: no lockdep expected
+#   -M props   the test machine (qemu/, scripts/build-qemu.sh) with these
+#              machine properties (e.g. standby-mem=1G): its SCLP has the
+#              standby memory, -m is boot memory alone, no mem=, and the
+#              module runs backend=sclp (ssm.backend=sclp)
 #   -v  also show the console live on stderr (demo)
 set -uo pipefail
 
 B="" INITRD="" LOG="" TESTS="" RUN=check LABEL=guest TIMEOUT=900 EXTRA="" MEM=2G
-VERBOSE=0 KIND=ours
-while getopts "k:i:l:t:r:L:T:a:m:K:v" o; do
+VERBOSE=0 KIND=ours MACHINE=""
+while getopts "k:i:l:t:r:L:T:a:m:K:M:v" o; do
 	case $o in
 	k) B=$OPTARG ;;
 	i) INITRD=$OPTARG ;;
@@ -33,6 +38,7 @@ while getopts "k:i:l:t:r:L:T:a:m:K:v" o; do
 	a) EXTRA=$OPTARG ;;
 	m) MEM=$OPTARG ;;
 	K) KIND=$OPTARG ;;
+	M) MACHINE=$OPTARG ;;
 	v) VERBOSE=1 ;;
 	*) exit 2 ;;
 	esac
@@ -43,8 +49,19 @@ done
 }
 
 # mem=1G: the kernel uses the first GiB only; the rest of the guest RAM is
-# what the simulated firmware offers as standby memory.
-APPEND="console=ttysclp0 mem=1G memory_hotplug.memmap_on_memory=1"
+# what the simulated firmware offers as standby memory. On the test
+# machine firmware has standby memory of its own, above -m.
+QEMU=qemu-system-s390x
+if [ -n "$MACHINE" ]; then
+	QEMU=$("$(dirname "$0")/build-qemu.sh" 2>"$LOG.qemu-build" | tail -n1)
+	[ -x "$QEMU" ] || {
+		echo "not ok - [$LABEL] the test machine builds (scripts/build-qemu.sh, see $LOG.qemu-build)"
+		exit 1
+	}
+	APPEND="console=ttysclp0 ssm.backend=sclp memory_hotplug.memmap_on_memory=1"
+else
+	APPEND="console=ttysclp0 mem=1G memory_hotplug.memmap_on_memory=1"
+fi
 APPEND="$APPEND memhp_default_state=offline printk.time=1 panic=-1 oops=panic"
 # log_buf_len=2M: a distribution kernel's 128 KiB buffer could lose the
 # start of a boot before the dump at its end (ours have 2 MiB built in).
@@ -64,14 +81,17 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkfifo "$work/in"
 exec 7<>"$work/in"
-QEMU_ARGS=(-M s390-ccw-virtio -cpu qemu -m "$MEM" -smp 2 -nographic
+# the test machine's QEMU is built, not installed: its BIOS from the
+# distribution's
+QEMU_ARGS=(${MACHINE:+-L /usr/share/qemu} -M "s390-ccw-virtio${MACHINE:+,$MACHINE}"
+	-cpu qemu -m "$MEM" -smp 2 -nographic
 	-no-reboot -kernel "$B/arch/s390/boot/bzImage" -initrd "$INITRD"
 	-append "$APPEND" -qmp "unix:$work/qmp.sock,server=on,wait=off")
 start=$(date +%s)
 if [ $VERBOSE = 1 ]; then
-	qemu-system-s390x "${QEMU_ARGS[@]}" <&7 2>&1 | tee -a "$LOG" >&2 &
+	"$QEMU" "${QEMU_ARGS[@]}" <&7 2>&1 | tee -a "$LOG" >&2 &
 else
-	qemu-system-s390x "${QEMU_ARGS[@]}" <&7 >>"$LOG" 2>&1 &
+	"$QEMU" "${QEMU_ARGS[@]}" <&7 >>"$LOG" 2>&1 &
 fi
 pid=$!
 # With -v, $! is tee; find QEMU as its sibling we started.

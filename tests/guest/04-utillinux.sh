@@ -26,7 +26,7 @@ range_of() {
 }
 
 mark load
-check "load with backend=sim mode=configure" load mode=configure
+check "load with backend=$BACKEND mode=configure" load mode=configure
 memmap=$(cat /sys/module/$MOD/status/memmap_on_memory)
 # the memmap branch below has 8 checks where the memmap can go on the
 # memory, 2 where it cannot

@@ -57,6 +57,10 @@ ssm_arg() {
 	echo "${_v:-$2}"
 }
 
+# The module's firmware: backend=sim (the simulated firmware above mem=),
+# or on the test machine (run-guest.sh -M) the machine's own SCLP.
+BACKEND=$(ssm_arg backend sim)
+
 # Kernel log markers: mark NAME, then since NAME prints what came after.
 mark() { echo "ssm-mark-$1" >/dev/kmsg; }
 # Marks may repeat across tests of one boot: the last one counts. A mark
@@ -107,7 +111,7 @@ load() {
 		echo "load: $MOD is still loaded" >&2
 		return 1
 	fi
-	modprobe "$MOD" backend=sim "$@"
+	modprobe "$MOD" backend="$BACKEND" "$@"
 }
 # modprobe -r succeeds for a module that is not loaded: an unload must
 # find it loaded and leave it gone.
@@ -120,12 +124,12 @@ unload() {
 }
 
 # load_refused <description> <error text> <modprobe arguments...>: one TAP
-# line: the load (backend=sim and the arguments) fails saying the error
+# line: the load (the boot's backend and the arguments) fails saying the error
 # text and leaves nothing loaded. A module that did load is unloaded.
 load_refused() {
 	_desc=$1 _want=$2
 	shift 2
-	_err=$(modprobe "$MOD" backend=sim "$@" 2>&1)
+	_err=$(modprobe "$MOD" backend="$BACKEND" "$@" 2>&1)
 	if ! loaded && echo "$_err" | grep -q "$_want"; then
 		ok "$_desc"
 	else
@@ -172,8 +176,11 @@ block_rns() {
 # The test double of the kernel's own SCLP memory notifier is loaded
 # (ssm.twin=1: the guest's init loads it before any test).
 twin_present() { [ -d "$TWINDBG" ]; }
+# Beside a kernel's notifier: its test double, or on the test machine the
+# kernel's own (6.x up to 6.18 register sclp_mem_notifier())
 SHARED=0
 twin_present && SHARED=1
+[ "$BACKEND" = sclp ] && grep -q ' sclp_mem_notifier$' /proc/kallsyms && SHARED=1
 
 # The kernel's list (its test double's) agrees with firmware: it calls an
 # increment standby exactly where firmware has it unassigned.
@@ -198,8 +205,21 @@ twin_consistent() {
 # be exactly as many of them as the stale counter says. With the kernel's
 # notifier present its list must agree too (three ways).
 increments_consistent() { table_consistent && twin_consistent; }
+# increments: the module's debugfs increments, the firmware column
+# (column 6) firmware's view: the simulation's (sim), or read from the
+# machine's SCLP when the file "firmware" is read (sclp)
+increments() {
+	if [ "$BACKEND" = sim ]; then
+		cat "$DBG/increments"
+		return
+	fi
+	awk 'FNR == 1 { f++; if (f == 2) print; next }
+		f == 1 { fw[$1] = $2; next }
+		{ $6 = ($1 in fw) ? fw[$1] : "-"; print }' "$DBG/firmware" "$DBG/increments"
+}
 # table_consistent: our table and firmware only (the first two ways)
 table_consistent() {
+	increments >/tmp/incr.$$ || return 1
 	awk -v stale="$(counter stale)" '
 		NR > 1 && $3 == "assigned" && $4 == 0 { held_by_none++; next }
 		NR > 1 && $3 != "foreign" && $3 != $6 {
@@ -209,7 +229,7 @@ table_consistent() {
 			if (held_by_none != stale)
 				printf "%d held by no block, stale counter %d\n", held_by_none, stale
 			exit bad > 0 || held_by_none != stale
-		}' "$DBG/increments" >>/tmp/why
+		}' /tmp/incr.$$ >>/tmp/why
 }
 
 # Lines the kernel's notifier (its test double) logged since a mark.
@@ -231,10 +251,11 @@ requests_answered() {
 # Increments of a block, state as our table says and as firmware says:
 # prints e.g. "standby standby" when all agree, else "mixed".
 block_incr_states() {
+	increments >/tmp/incr.$$ || return 1
 	set -- $(block_rns "$1")
 	awk -v f="$1" -v l="$2" 'NR > 1 && $1 >= f && $1 <= l { s[$3 " " $6]++ }
 		END { n = 0; for (k in s) { n++; last = k } print (n == 1 ? last : "mixed") }' \
-		"$DBG/increments"
+		/tmp/incr.$$
 }
 
 # Wait until the module is really gone (modprobe -r returns after unload).
@@ -386,10 +407,21 @@ blocks_summary() {
 		"$DBG/blocks"
 }
 
-# After unload: nothing of ours left behind.
+# The memory blocks the kernel has now, as "memoryN memoryM ...".
+kernel_blocks() { for _d in "$SYSMEM"/memory[0-9]*; do printf '%s ' "${_d##*/}"; done; }
+
+# nothing_left <our blocks> [<the kernel's blocks before the load>]: after
+# unload nothing of ours is left behind; a block the kernel had added
+# before the load (the takeover) is the kernel's again, offline.
 nothing_left() {
 	for b in $1; do
-		[ -e "$SYSMEM/memory$b" ] && echo "memory$b: $(mem_state $b)" >>/tmp/why
+		case " ${2:-} " in
+		*" memory$b "*)
+			[ "$(mem_state "$b")" = offline ] ||
+				echo "memory$b: the kernel's before the load, now $(mem_state "$b")" >>/tmp/why ;;
+		*)
+			[ -e "$SYSMEM/memory$b" ] && echo "memory$b: $(mem_state "$b")" >>/tmp/why ;;
+		esac
 	done
 	[ -e "$DBG" ] && echo "$DBG" >>/tmp/why
 	[ -e "$FWMEM" ] && echo "$FWMEM" >>/tmp/why

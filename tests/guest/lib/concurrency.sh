@@ -167,6 +167,7 @@ run_mode() {
 	mode=$1
 	rm -rf /tmp/ops /tmp/stop /tmp/quiesce
 	mkdir /tmp/ops
+	before=$(kernel_blocks)
 	check "$mode: load" load mode=$mode
 	BLOCKS=$(our_blocks | tr '\n' ' ')
 
@@ -220,5 +221,5 @@ run_mode() {
 	done
 	expect_eq "$mode: no block stays online after settling" "$stuck" ""
 	check "$mode: clean unload" unload
-	check "$mode: nothing left behind" nothing_left "$BLOCKS"
+	check "$mode: nothing left behind" nothing_left "$BLOCKS" "$before"
 }
