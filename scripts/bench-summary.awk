@@ -220,6 +220,31 @@ END {
 
 	model_summary("")
 	model_summary("-m0")
+	incr_summary()
+}
+
+# incr_summary: tests/host/model-bench.sh with INCREMENT=1M and 256M, the
+# same layout: what 256 assigns per block cost against one, for the
+# kernel's own path and the module's
+function incr_summary(    n, mm, i, x, a, b, metric, j, nm) {
+	if (!has("chmem_e_1g_ns", "kernel-i1M", 4) || !has("chmem_e_1g_ns", "kernel-i256M", 4)) return
+	print ""
+	print "On the test machine, 1M against 256M increments (768 MiB boot memory, 2 GiB standby"
+	print "memory in 4 elements, 8 blocks; memory_hotplug.memmap_on_memory=1): ms, median"
+	print "(ratio of 1M to 256M: the price of 256 assigns per block against one):"
+	printf "  %-10s %-28s %-28s %-28s %-28s\n", "method", "chmem -e 1G", "chmem -d 1G", "-e 8 blocks", "-d 8 blocks"
+	n = split("kernel lazy configure", mm, " ")
+	split("chmem_e_1g_ns chmem_d_1g_ns chmem_e_all_ns chmem_d_all_ns", metric, " ")
+	for (i = 1; i <= n; i++) {
+		if (!has("chmem_e_1g_ns", mm[i] "-i1M", 4)) continue
+		printf "  %-10s", mm[i]
+		for (j = 1; j <= 4; j++) {
+			nm = (j <= 2) ? 4 : 8
+			a = m(metric[j], mm[i] "-i1M", nm); b = m(metric[j], mm[i] "-i256M", nm)
+			printf " %-28s", sprintf("%.0f / %.0f (%s)", a / 1e6, b / 1e6, ratio(a, b))
+		}
+		printf "\n"
+	}
 }
 
 # model_summary <suffix>: the test machine's rows (tests/host/model-bench.sh),
@@ -231,7 +256,8 @@ function model_summary(x0,    n, mm, i, x, k0) {
 	print ""
 	if (x0 == "") {
 		print "On the test machine (tests/host/model-bench.sh, QEMU with standby memory): the module"
-		print "against the kernel's own path in one boot, 60 blocks of 256 MiB, 4 MiB increments,"
+		print "against the kernel's own path in one boot, the methods taking turns (rounds of kernel,"
+		print "lazy, configure), 60 blocks of 256 MiB, 4 MiB increments,"
 		print "memory_hotplug.memmap_on_memory=1 (the module's blocks carry their memmap; the"
 		print "kernel's do not, TCG lacking EDAT-1); ms, median [min-max] (ratio to the kernel alone):"
 	} else {
@@ -240,7 +266,7 @@ function model_summary(x0,    n, mm, i, x, k0) {
 	}
 	printf "  %-14s %-30s %-30s %-14s %-14s\n", "method", "chmem -e 1G (4 blocks)", "chmem -d 1G",
 		"-e 60 blocks", "-d 60 blocks"
-	n = split("kernel lazy configure kernel-again", mm, " ")
+	n = split("kernel lazy configure", mm, " ")
 	for (i = 1; i <= n; i++) {
 		x = mm[i] x0
 		if (!has("chmem_e_1g_ns", x, 4)) continue
@@ -248,20 +274,19 @@ function model_summary(x0,    n, mm, i, x, k0) {
 			model_cell("chmem_e_1g_ns", x, 4, k0), model_cell("chmem_d_1g_ns", x, 4, k0),
 			model_cell("chmem_e_all_ns", x, 60, k0), model_cell("chmem_d_all_ns", x, 60, k0)
 	}
-	for (i = 2; i < n; i++) {
+	for (i = 2; i <= n; i++) {
 		x = mm[i] x0
 		if (!has("load_ns", x, 60)) continue
 		printf "  %s: load (taking the 60 blocks over) %.0f ms, unload %.0f ms\n", x,
 			m("load_ns", x, 60) / 1e6, m("unload_ns", x, 60) / 1e6
 	}
 	printf "  MemFree, MiB: the kernel's blocks at boot %.0f", m("memfree_kb", k0, 60) / 1024
-	for (i = 2; i < n; i++)
+	for (i = 2; i <= n; i++)
 		if (has("memfree_kb", mm[i] x0, 60))
 			printf "; after the %s takeover %.0f (%+.2f MiB per GiB of standby)", mm[i],
 				m("memfree_kb", mm[i] x0, 60) / 1024,
 				(m("memfree_kb", mm[i] x0, 60) - m("memfree_kb", k0, 60)) / 1024 / 15
 	printf "; the kernel's again after the unload %.0f\n", m("memfree_kb", "kernel-again" x0, 60) / 1024
 	print "  configure: chmem -e configures (assign, add) and onlines, -d offlines and deconfigures;"
-	print "  the kernel alone and lazy only online and offline blocks added at boot. kernel-again:"
-	print "  the kernel alone after the module's passes, the same boot (the order's share)."
+	print "  the kernel alone and lazy only online and offline blocks added at boot."
 }

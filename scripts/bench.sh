@@ -9,6 +9,7 @@
 #	   boot taken over (ssm.twin=add_standby=1 ssm.bench=adopt)
 #   model  6.1 and 6.12, on the test machine (tests/host/model-bench.sh):
 #	   the module against the kernel's own standby memory support
+#	   (6.12: also memmap_on_memory=0, and 1M against 256M increments)
 # and write per kernel
 #   bench/results/<kernel>.csv   metric,method,param,unit,median,min,max,n
 #   bench/results/<kernel>.txt   the summary printed at the end
@@ -89,17 +90,21 @@ for k in $KERNELS; do
 	# The test machine (qemu/): the module against the kernel's own
 	# standby memory support in one boot (tests/host/model-bench.sh).
 	# 6.12 also with every memmap in system memory (MEMMAP=0): the
-	# module's own cost without the memmap's move onto its blocks.
+	# module's own cost without the memmap's move onto its blocks; and
+	# with 1M against 256M increments (INCREMENT=): what 256 assigns per
+	# block cost the kernel's own path and the module's.
 	case $k in
-	6.1) memmaps="1" ;;
-	6.12) memmaps="1 0" ;;
-	*) memmaps="" ;;
+	6.1) runs="1:" ;;
+	6.12) runs="1: 0: 1:1M 1:256M" ;;
+	*) runs="" ;;
 	esac
-	for mm in $memmaps; do
+	for run in $runs; do
+		mm=${run%%:*} inc=${run#*:}
 		mb=$TOP/build/model-bench-$k
 		[ "$mm" = 1 ] || mb=$mb-m0
+		[ -z "$inc" ] || mb=$mb-i$inc
 		echo "# ${mb##*/}: before: $(host_load)" | tee "$mb.host"
-		MEMMAP=$mm OUT=$mb "$TOP/tests/host/model-bench.sh" "$k" >"$mb.log" 2>&1 || fail=1
+		MEMMAP=$mm INCREMENT=$inc OUT=$mb "$TOP/tests/host/model-bench.sh" "$k" >"$mb.log" 2>&1 || fail=1
 		echo "# ${mb##*/}: after: $(host_load)" | tee -a "$mb.host"
 		grep '^not ok' "$mb.log"
 		grep -q '^csv-end' "$mb.log" || {

@@ -14,10 +14,15 @@
 #              load time, then the same
 #   configure  the module in configure mode: chmem -e / -d configure and
 #              deconfigure as well
-#   kernel-again  the kernel alone once more, after the unload: the
-#              passes' order is no part of the comparison
 #   memfree    system memory taken by the 15 GiB of standby memory: the
-#              kernel's blocks at boot, against after each takeover
+#              kernel's blocks at boot, against after each takeover, and
+#              the kernel's again after the last unload
+#
+# The methods take turns: ROUNDS rounds of kernel, lazy, configure, each
+# with REPS 1 GiB onlines and offlines and one 60-block pass, each round
+# starting with the next method, so that what drifts in one boot (page
+# cache, allocations spread over memory onlined before: 10-20% between
+# two passes of the kernel alone) falls on every method alike.
 #
 # Prints csv lines "csv <metric> <method> <param> <unit> <values...>" as
 # tests/guest/bench.sh does, and "csv-end" at the end; scripts/bench.sh
@@ -29,18 +34,31 @@
 # module's own code costs, without the memmap's move onto the block;
 # every method then carries the suffix "-m0".
 #
-# Usage: [MEMMAP=0] tests/host/model-bench.sh <6.12|6.1> [repeats]
+# INCREMENT=1M or 256M: what the increment size costs, the kernel's own
+# path against the module's: 768 MiB of boot memory (one element's 4 KiB
+# SCCB lists at most 1020 increments), 2 GiB of standby memory in 4
+# elements (8 blocks); every method carries the suffix "-i<size>".
+#
+# Usage: [MEMMAP=0] [INCREMENT=1M|256M] [ROUNDS=3]
+#        tests/host/model-bench.sh <6.12|6.1> [repeats per round]
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 KERNEL=${1:-6.12}
-REPS=${2:-5}
+REPS=${2:-3}
+ROUNDS=${ROUNDS:-3}
 MEMMAP=${MEMMAP:-1}
+INCREMENT=${INCREMENT:-}
 SFX=
 [ "$MEMMAP" = 1 ] || SFX=-m0
+# sizes in MiB; blocks of 256 MiB
+BOOT=2048 STANDBY=15360 MACHINE="standby-elements=4,standby-increment=4M"
+if [ -n "$INCREMENT" ]; then
+	SFX=$SFX-i$INCREMENT
+	BOOT=768 STANDBY=2048 MACHINE="standby-elements=4,standby-increment=$INCREMENT"
+fi
 OUT=${OUT:-$TOP/build/model-bench-$KERNEL$SFX}
-BOOT=2G
-STANDBY=15G
+NBLK=$((STANDBY / 256))
 MOD=s390_standby_mem
 
 case $KERNEL in
@@ -54,8 +72,8 @@ esac
 model_qemu
 kernel_module_initrd "$KERNEL"
 
-boot "$B" "$work/initrd.gz" "standby-mem=$STANDBY,standby-elements=4,standby-increment=4M" \
-	"$BOOT" memory_hotplug.memmap_on_memory="$MEMMAP"
+boot "$B" "$work/initrd.gz" "standby-mem=${STANDBY}M,$MACHINE" \
+	"${BOOT}M" memory_hotplug.memmap_on_memory="$MEMMAP"
 guest_up
 ok "the guest boots on the model ($(console | grep -m1 -o 'Linux version [^ ]*'))"
 
@@ -81,51 +99,73 @@ row() {
 	fi
 	echo "csv $1 $2$SFX $3 ns$v"
 }
-seq=0
-# pass <method>: chmem -e 1G and -d 1G $REPS times, then all 60 blocks
-# in and out once
+# pass <method>: chmem -e 1G and -d 1G $REPS times, then all $NBLK blocks
+# in and out once; its samples are tagged by method, every round's alike
 pass() {
 	local m=$1
-	seq=$((seq + 1))
 	for _ in $(seq 1 "$REPS"); do
-		guest "t E${seq}x chmem -e 1G -z Movable; t D${seq}x chmem -d 1G" 900
+		guest "t E-$m chmem -e 1G -z Movable; t D-$m chmem -d 1G" 900
 	done
-	guest "t A${seq}x chmem -e 15G -z Movable; t Z${seq}x chmem -d 15G" 3600
-	row chmem_e_1g_ns "$m" 4 "E${seq}x"
-	row chmem_d_1g_ns "$m" 4 "D${seq}x"
-	row chmem_e_all_ns "$m" 60 "A${seq}x"
-	row chmem_d_all_ns "$m" 60 "Z${seq}x"
+	guest "t A-$m chmem -e ${STANDBY}M -z Movable; t Z-$m chmem -d ${STANDBY}M" 3600
+}
+# rows <method>: its csv lines, every round's samples
+rows() {
+	row chmem_e_1g_ns "$1" 4 "E-$1"
+	row chmem_d_1g_ns "$1" 4 "D-$1"
+	row chmem_e_all_ns "$1" "$NBLK" "A-$1"
+	row chmem_d_all_ns "$1" "$NBLK" "Z-$1"
+}
+# module <method> <round> [parameters]: load, (first round) MemFree, the
+# pass, unload
+module() {
+	local m=$1 r=$2
+	shift 2
+	guest "t L-$m modprobe $MOD $*" 900
+	if [ "$r" = 1 ]; then
+		guest "memfree MF-$m"
+		echo "csv memfree_kb $m$SFX $NBLK kB $(said "MF-$m")"
+	fi
+	pass "$m"
+	guest "t U-$m modprobe -r $MOD" 900
 }
 
 # The kernel's notifier attaches the standby elements at its first memory
 # event (and unassigns the 3840 increments the attach assigned): not part
 # of an online, so one block in and out first.
-guest "chmem -e -b $((${BOOT%G} * 4)) -z Movable; chmem -d -b $((${BOOT%G} * 4))" 900
+guest "chmem -e -b $((BOOT / 256)) -z Movable; chmem -d -b $((BOOT / 256))" 900
 guest "memfree MF0"
-echo "csv memfree_kb kernel$SFX 60 kB $(said MF0)"
-pass kernel
-
-if [ "$KERNEL" = 6.12 ]; then
-	guest "t LL modprobe $MOD" 900
-	row load_ns lazy 60 LL
-	guest "memfree MF1"
-	echo "csv memfree_kb lazy$SFX 60 kB $(said MF1)"
-	pass lazy
-	guest "t UL modprobe -r $MOD" 900
-	row unload_ns lazy 60 UL
-fi
-guest "t LC modprobe $MOD mode=configure" 900
-row load_ns configure 60 LC
-guest "memfree MF2"
-echo "csv memfree_kb configure$SFX 60 kB $(said MF2)"
-pass configure
-guest "t UC modprobe -r $MOD" 900
-row unload_ns configure 60 UC
+echo "csv memfree_kb kernel$SFX $NBLK kB $(said MF0)"
+methods=kernel
+[ "$KERNEL" = 6.12 ] && methods="$methods lazy"
+methods="$methods configure"
+# turn <method> <round>: its pass, the module's loaded and unloaded
+# around it
+turn() {
+	case $1 in
+	kernel) pass kernel ;;
+	lazy) module lazy "$2" ;;
+	configure) module configure "$2" mode=configure ;;
+	esac
+}
+# Each round starts with the next method: the first onlines of a boot
+# are faster (1.3 s against 2.7 s for the same 1 GiB), and a fixed order
+# would hand that to one method.
+order=$methods
+for r in $(seq 1 "$ROUNDS"); do
+	log "round $r of $ROUNDS: $order"
+	for m in $order; do
+		turn "$m" "$r"
+	done
+	order="${order#* } ${order%% *}"
+done
 guest "memfree MF3"
-echo "csv memfree_kb kernel-again$SFX 60 kB $(said MF3)"
-# the kernel alone again, last: what the order of the passes costs (page
-# cache and allocations spread over the memory onlined before)
-pass kernel-again
+echo "csv memfree_kb kernel-again$SFX $NBLK kB $(said MF3)"
+for m in $methods; do
+	rows "$m"
+	[ "$m" = kernel ] && continue
+	row load_ns "$m" "$NBLK" "L-$m"
+	row unload_ns "$m" "$NBLK" "U-$m"
+done
 check "no warning, oops or addressing exception in the run" eval '! warned'
 echo "csv-end"
 finish
