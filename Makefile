@@ -18,6 +18,7 @@
 #   make demo          boot an s390x guest and show standby memory going online
 #   make bench         measurements (memory cost, online speed, scale)
 #   make stress DURATION=600   the long concurrency run
+#   make deb           the Debian package s390-standby-mem-dkms in build/
 #
 # ARCH=s390 and CROSS_COMPILE=s390x-linux-gnu- are defaults off s390x.
 
@@ -33,7 +34,7 @@ CROSS_COMPILE ?= s390x-linux-gnu-
 export ARCH CROSS_COMPILE
 endif
 
-.PHONY: all modules kunit test-modules install uninstall check check-full demo bench \
+.PHONY: all modules kunit test-modules install uninstall check check-full demo bench deb \
 	stress clean distclean help
 
 all: modules
@@ -102,6 +103,9 @@ demo:
 
 bench:
 	@scripts/bench.sh
+
+deb:
+	@scripts/deb.sh
 
 stress:
 	@scripts/stress.sh $(DURATION)

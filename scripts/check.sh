@@ -207,6 +207,26 @@ checkpatch() {
 }
 step "checkpatch.pl --strict: zero errors, warnings and checks" checkpatch
 
+# The Debian package (make deb): it builds from the files git knows and
+# ships the source where dkms looks for it, dkms.conf and the module's
+# sources included, nothing built.
+deb_check() {
+	local deb ver list
+	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+	deb=$(scripts/deb.sh | tail -n1) || return 1
+	list=$(dpkg-deb -c "$deb" | awk '{ print $6 }')
+	echo "$deb: $(echo "$list" | grep -c '[^/]$') files"
+	dpkg-deb -f "$deb" Package Version Architecture Depends
+	for f in dkms.conf Makefile Kbuild src/main.c include/layout.h; do
+		echo "$list" | grep -qx "./usr/src/s390-standby-mem-$ver/$f" ||
+			{ echo "missing: /usr/src/s390-standby-mem-$ver/$f"; return 1; }
+	done
+	! echo "$list" | grep -E '\.(o|ko|cmd)$' || { echo "built files shipped"; return 1; }
+	[ "$(dpkg-deb -f "$deb" Architecture)" = all ] &&
+		dpkg-deb -f "$deb" Depends | grep -qw dkms
+}
+step "the Debian package s390-standby-mem-dkms builds and ships the source for dkms" deb_check
+
 # DKMS and make install: the packaged source builds against every kernel.
 for k in 6.12 6.1 7.3; do
 	[ -n "${KDIR[$k]:-}" ] || continue

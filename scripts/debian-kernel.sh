@@ -209,6 +209,8 @@ fi
 # The module source as a release tarball holds it: the files git knows.
 NAME=$(sed -n 's/^PACKAGE_NAME="\(.*\)"/\1/p' "$TOP/dkms.conf")
 VER=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$TOP/dkms.conf")
+# the module's name (the dkms package's is s390-standby-mem)
+MODNAME=$(sed -n 's/^BUILT_MODULE_NAME\[0\]="\(.*\)"/\1/p' "$TOP/dkms.conf")
 files=$(git -C "$TOP" ls-files -co --exclude-standard -- Kbuild Kbuild.probes Makefile dkms.conf src include)
 srchash=$( (cd "$TOP" && echo "$files" | tr '\n' '\0' | xargs -0 sha256sum) | sha256sum | cut -c1-12)
 
@@ -230,9 +232,14 @@ in_chroot() {
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin HOME=/root \
 		LANG=C.UTF-8 ARCH=s390 CROSS_COMPILE=s390x-linux-gnu- "$@"' "$R" "$@"
 }
-if [ -d "$R/var/lib/dkms/$NAME" ]; then
-	in_chroot dkms remove -m "$NAME" -v "$VER" --all >&2 || true
-fi
+# Until 0.1.0's package, dkms knew the module as s390_standby_mem: a
+# chroot from then has it registered, its modules where ours go.
+for n in "$NAME" s390_standby_mem; do
+	if [ -d "$R/var/lib/dkms/$n" ]; then
+		in_chroot dkms remove -m "$n" -v "$VER" --all >&2 || true
+		rm -rf "${R:?}/usr/src/$n-$VER"
+	fi
+done
 rm -rf "${R:?}/usr/src/$NAME-$VER"
 mkdir -p "$R/usr/src/$NAME-$VER"
 (cd "$TOP" && echo "$files" | tr '\n' '\0' | xargs -0 cp --parents -t "$R/usr/src/$NAME-$VER")
@@ -252,15 +259,15 @@ phase "dkms install"
 # What dkms installed, at its place below /lib/modules/<ver>: the module
 # and the simulated firmware module (backend=sim, for tests and demos).
 M=$R/lib/modules/$KREL
-for mod in "$NAME" "${NAME}_sim"; do
+for mod in "$MODNAME" "${MODNAME}_sim"; do
 	installed=$(cd "$M" && find . -path "./kernel" -prune -o -name "$mod.ko*" -print)
 	[ "$(echo "$installed" | grep -c .)" = 1 ] || die "dkms installed '$installed'"
 	(cd "$M" && cp --parents "$installed" "$OUT.tmp/dkms/")
 	in_chroot modinfo -k "$KREL" -F filename "$mod" | grep -q "/${installed#./}$" ||
 		die "modinfo -k $KREL $mod does not find what dkms installed"
-	[ "$mod" = "$NAME" ] && ko=$OUT.tmp/dkms/${installed#./}
+	[ "$mod" = "$MODNAME" ] && ko=$OUT.tmp/dkms/${installed#./}
 done
-in_chroot modinfo -k "$KREL" -F signer "$NAME" >"$OUT.tmp/dkms/signer" || true
+in_chroot modinfo -k "$KREL" -F signer "$MODNAME" >"$OUT.tmp/dkms/signer" || true
 log "installed below /lib/modules/$KREL/: $(cd "$OUT.tmp/dkms" && find . -name '*.ko*' | tr '\n' ' ')signer: $(cat "$OUT.tmp/dkms/signer")"
 
 # The kernel as the harness expects a build dir.

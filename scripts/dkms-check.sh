@@ -9,6 +9,9 @@
 # Off s390x, ARCH and CROSS_COMPILE in the environment make it a cross
 # build; dkms is told the target arch so BUILD_EXCLUSIVE_ARCH holds.
 #
+# First, the version is one: dkms.conf's, SSM_VERSION in src/main.c and
+# debian/changelog's.
+#
 # Usage: scripts/dkms-check.sh <kernel build dir>
 set -euo pipefail
 
@@ -19,6 +22,11 @@ NAME=$(sed -n 's/^PACKAGE_NAME="\(.*\)"/\1/p' "$TOP/dkms.conf")
 VER=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$TOP/dkms.conf")
 grep -q "#define SSM_VERSION[[:space:]]*\"$VER\"" "$TOP/src/main.c" || {
 	echo "dkms.conf version $VER differs from SSM_VERSION in src/main.c"
+	exit 1
+}
+chver=$(sed -n '1s/^s390-standby-mem (\([^)]*\)).*/\1/p' "$TOP/debian/changelog")
+[ "$chver" = "$VER" ] || {
+	echo "debian/changelog version $chver differs from dkms.conf's $VER"
 	exit 1
 }
 
@@ -59,8 +67,9 @@ if [ $rc != 77 ] || ! grep -q "BUILD_EXCLUSIVE directive which does not match" "
 fi
 echo "dkms: kernel without CONFIG_MEMORY_HOTPLUG CONFIG_MEMORY_HOTREMOVE refused (BUILD_EXCLUSIVE_CONFIG, exit 77)"
 $d build -m "$NAME" -v "$VER" -k "$KREL" -a s390x --kernelsourcedir "$B"
-ko=$(find "$tmp/tree/$NAME/$VER/$KREL" -name "$NAME.ko*" | head -n1)
-[ -n "$ko" ] || { echo "dkms built no $NAME.ko"; exit 1; }
+MODNAME=$(sed -n 's/^BUILT_MODULE_NAME\[0\]="\(.*\)"/\1/p' "$TOP/dkms.conf")
+ko=$(find "$tmp/tree/$NAME/$VER/$KREL" -name "$MODNAME.ko*" | head -n1)
+[ -n "$ko" ] || { echo "dkms built no $MODNAME.ko"; exit 1; }
 file "$ko"
 file "$ko" | grep -q "IBM S/390"
 modinfo -F vermagic "$ko" | grep -q "^$KREL "

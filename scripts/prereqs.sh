@@ -110,7 +110,7 @@ fetch_earlier_update() {
 
 HOST_PKGS="gcc-s390x-linux-gnu libc6-dev-s390x-cross bc flex bison libelf-dev
 	libssl-dev cpio kmod sparse dkms make gcc python3 perl xz-utils gawk
-	rsync file mmdebstrap curl"
+	rsync file mmdebstrap curl dpkg-dev debhelper dh-dkms"
 
 host() {
 	local uri list=/etc/apt/sources.list.d/s390-standby-mem-backports.list

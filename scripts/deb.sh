@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make deb: the Debian package s390-standby-mem-dkms (debian/), built
+# with dpkg-buildpackage -b from the files git knows, in
+# build/deb/s390-standby-mem-<version>/; the .deb lands in build/. Its
+# version is dkms.conf's, which must be debian/changelog's and
+# src/main.c's SSM_VERSION.
+#
+# Usage: scripts/deb.sh     (prints the .deb's path last)
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+die() { echo "deb: $*" >&2; exit 1; }
+
+VER=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$TOP/dkms.conf")
+CHVER=$(sed -n '1s/^s390-standby-mem (\([^)]*\)).*/\1/p' "$TOP/debian/changelog")
+grep -q "#define SSM_VERSION[[:space:]]*\"$VER\"" "$TOP/src/main.c" ||
+	die "dkms.conf version $VER differs from SSM_VERSION in src/main.c"
+[ "$CHVER" = "$VER" ] ||
+	die "debian/changelog version $CHVER differs from dkms.conf's $VER"
+
+for p in dpkg-dev debhelper dh-dkms; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		die "$p is not installed (scripts/prereqs.sh host installs it)"
+done
+
+d=$TOP/build/deb
+rm -rf "$d"
+mkdir -p "$d/s390-standby-mem-$VER"
+git -C "$TOP" ls-files -z -co --exclude-standard -- Kbuild Kbuild.probes Makefile dkms.conf \
+	src include debian README.md |
+	(cd "$TOP" && xargs -0 cp --parents -t "$d/s390-standby-mem-$VER")
+(cd "$d/s390-standby-mem-$VER" && dpkg-buildpackage -b -us -uc) >"$d/build.log" 2>&1 ||
+	{ tail -n 30 "$d/build.log" >&2; die "dpkg-buildpackage failed (build/deb/build.log)"; }
+deb=$d/s390-standby-mem-dkms_${VER}_all.deb
+[ -f "$deb" ] || die "no $deb"
+cp "$deb" "$TOP/build/"
+echo "$TOP/build/${deb##*/}"
