@@ -212,7 +212,7 @@ step "checkpatch.pl --strict: zero errors, warnings and checks" checkpatch
 # sources included, nothing built.
 deb_check() {
 	local deb ver list
-	ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+	ver=$(scripts/version.sh) || return 1
 	deb=$(scripts/deb.sh | tail -n1) || return 1
 	list=$(dpkg-deb -c "$deb" | awk '{ print $6 }')
 	echo "$deb: $(echo "$list" | grep -c '[^/]$') files"

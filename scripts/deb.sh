@@ -13,12 +13,7 @@ set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 die() { echo "deb: $*" >&2; exit 1; }
 
-VER=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$TOP/dkms.conf")
-CHVER=$(sed -n '1s/^s390-standby-mem (\([^)]*\)).*/\1/p' "$TOP/debian/changelog")
-grep -q "#define SSM_VERSION[[:space:]]*\"$VER\"" "$TOP/src/main.c" ||
-	die "dkms.conf version $VER differs from SSM_VERSION in src/main.c"
-[ "$CHVER" = "$VER" ] ||
-	die "debian/changelog version $CHVER differs from dkms.conf's $VER"
+VER=$("$TOP/scripts/version.sh") || die "the versions differ"
 
 for p in dpkg-dev debhelper dh-dkms; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -9,8 +9,8 @@
 # Off s390x, ARCH and CROSS_COMPILE in the environment make it a cross
 # build; dkms is told the target arch so BUILD_EXCLUSIVE_ARCH holds.
 #
-# First, the version is one: dkms.conf's, SSM_VERSION in src/main.c and
-# debian/changelog's.
+# First, the version is one (scripts/version.sh): dkms.conf's,
+# SSM_VERSION in src/main.c and debian/changelog's.
 #
 # Usage: scripts/dkms-check.sh <kernel build dir>
 set -euo pipefail
@@ -19,16 +19,7 @@ B=${1:?kernel build dir}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 KREL=$(cat "$B/.ssm-kernelrelease")
 NAME=$(sed -n 's/^PACKAGE_NAME="\(.*\)"/\1/p' "$TOP/dkms.conf")
-VER=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$TOP/dkms.conf")
-grep -q "#define SSM_VERSION[[:space:]]*\"$VER\"" "$TOP/src/main.c" || {
-	echo "dkms.conf version $VER differs from SSM_VERSION in src/main.c"
-	exit 1
-}
-chver=$(sed -n '1s/^s390-standby-mem (\([^)]*\)).*/\1/p' "$TOP/debian/changelog")
-[ "$chver" = "$VER" ] || {
-	echo "debian/changelog version $chver differs from dkms.conf's $VER"
-	exit 1
-}
+VER=$("$TOP/scripts/version.sh")
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
