@@ -135,6 +135,7 @@ struct ssm_probe {
 	bool sim;		/* backend=sim */
 	bool twin;		/* sim: a test double of the kernel's notifier */
 	bool adopt;		/* take over what the kernel added (adopt=1) */
+	bool adopt_declined;	/* adopt=auto: not in mode=auto's configure */
 };
 
 /* A contiguous run of standby increments, as upstream reports it. */

@@ -18,6 +18,7 @@
 #include <linux/ctype.h>
 #include <linux/err.h>
 #include <linux/init.h>
+#include <linux/kstrtox.h>
 #include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -58,10 +59,10 @@ module_param(mode, charp, 0444);
 MODULE_PARM_DESC(mode,
 		 "auto (default: lazy where the kernel supports it), lazy (add all blocks offline, assign on online; kernels 6.8-6.18) or configure (/sys/firmware/memory/memoryN/config)");
 
-static bool adopt = true;
-module_param(adopt, bool, 0444);
+static char *adopt = "auto";
+module_param(adopt, charp, 0444);
 MODULE_PARM_DESC(adopt,
-		 "Take over the standby memory the kernel added at boot (kernels 6.1-6.18 booted without mem=): 1 (default), or 0 to leave it to the kernel (the module then does not load)");
+		 "Take over the standby memory the kernel added at boot (kernels 6.1-6.18 booted without mem=): auto (default: yes, except where mode=auto chose configure mode, which would move the kernel's blocks out of lsmem's view before util-linux 2.42), 1 (take over), or 0 (leave it to the kernel; the module then does not load)");
 
 static unsigned int test_adopt_delay_ms;
 module_param(test_adopt_delay_ms, uint, 0444);
@@ -71,7 +72,7 @@ MODULE_PARM_DESC(test_adopt_delay_ms,
 static char *sim_fault;
 module_param(sim_fault, charp, 0444);
 MODULE_PARM_DESC(sim_fault,
-		 "Testing, backend=sim only: faults to inject from load on, <op>,<mode>[,count=N][,skip=N][,rn=N][,response=N][,side=S], ';'-separated (see README)");
+		 "Testing, backend=sim only: faults to inject from load on, <op>,<mode>[,count=N][,skip=N][,rn=N][,response=N][,side=S], ';'-separated (see README; default: none)");
 
 static char *sim_base;
 module_param(sim_base, charp, 0444);
@@ -90,6 +91,9 @@ struct ssm_params {
 	struct ssm_sim_params simp;
 	u64 rzm;			/* 0: as firmware says */
 	enum ssm_mode mode;
+	bool mode_auto;			/* mode=auto chose it */
+	bool adopt;
+	bool adopt_declined;		/* adopt=auto said no */
 };
 
 static int ssm_param_invalid(const char *name, const char *value,
@@ -123,7 +127,8 @@ static int ssm_parse_rzm(const char *str, u64 *rzm)
 
 static int ssm_parse_mode(struct ssm_params *p)
 {
-	if (!mode || !strcmp(mode, "auto"))
+	p->mode_auto = !mode || !strcmp(mode, "auto");
+	if (p->mode_auto)
 		p->mode = SSM_LAZY_SUPPORTED ? SSM_MODE_LAZY : SSM_MODE_CONFIGURE;
 	else if (!strcmp(mode, "lazy"))
 		p->mode = SSM_MODE_LAZY;
@@ -135,6 +140,26 @@ static int ssm_parse_mode(struct ssm_params *p)
 	if (p->mode == SSM_MODE_LAZY && !SSM_LAZY_SUPPORTED)
 		return ssm_param_invalid("mode", mode,
 					 "this kernel lacks " SSM_LAZY_MISSING);
+	return 0;
+}
+
+/*
+ * adopt=auto takes over what the kernel added, except where mode=auto
+ * chose configure mode (kernels without MEM_PREPARE_ONLINE): that would
+ * move the kernel's blocks from /sys/devices/system/memory, where the
+ * administrator's lsmem and chmem before util-linux 2.42 look, to
+ * /sys/firmware/memory without anyone asking for it.
+ */
+static int ssm_parse_adopt(struct ssm_params *p)
+{
+	if (!adopt || !strcmp(adopt, "auto")) {
+		p->adopt = !(p->mode_auto && p->mode == SSM_MODE_CONFIGURE);
+		p->adopt_declined = !p->adopt;
+		return 0;
+	}
+	if (kstrtobool(adopt, &p->adopt))
+		return ssm_param_invalid("adopt", adopt,
+					 "must be auto, 1 or 0");
 	return 0;
 }
 
@@ -173,6 +198,8 @@ static int ssm_parse_params(struct ssm_params *p)
 		return ssm_param_invalid("increment_size", increment_size,
 					 "must be a power of two from 1M to 16G");
 	rc = ssm_parse_mode(p);
+	if (!rc)
+		rc = ssm_parse_adopt(p);
 	if (!rc)
 		rc = ssm_parse_sim(p);
 	return rc;
@@ -214,6 +241,16 @@ static int ssm_read_firmware_info(struct ssm *s, const struct ssm_params *p,
 	return 0;
 }
 
+/* Why the kernel's blocks stay the kernel's, if the parameters say so. */
+static const char *ssm_adopt_why(const struct ssm_probe *probe)
+{
+	if (probe->adopt_declined)
+		return "; mode=auto chose configure mode: lsmem before 2.42 would not see them";
+	if (!probe->adopt)
+		return "; adopt=0 leaves them to it";
+	return "";
+}
+
 /*
  * Refuse where standby memory is not ours to drive, one line each, before
  * anything changes in firmware.
@@ -231,7 +268,9 @@ static int ssm_refuse(const struct ssm *s, enum ssm_situation sit,
 	case SSM_SIT_KERNEL_BLOCKS:
 		pr_err("standby memory is managed by the kernel itself (%lu of %lu standby blocks are System RAM already%s): not loading\n",
 		       probe->busy_blocks, ssm_layout_our_blocks(&s->layout),
-		       probe->adopt ? "" : "; adopt=0 leaves them to it");
+		       ssm_adopt_why(probe));
+		if (probe->adopt_declined)
+			pr_info("lsmem and chmem -e/-d work on the kernel's blocks as before; adopt=1 takes them over, to be configured in /sys/firmware/memory (chmem -c/-g of util-linux 2.42)\n");
 		return -EBUSY;
 	case SSM_SIT_SIM_ON_REAL:
 		pr_err("backend=sim invalid: firmware reports standby memory on this machine, so the storage above mem= is not RAM it has (touching it is an addressing exception)\n");
@@ -379,9 +418,13 @@ static int ssm_start_mode(struct ssm *s)
 		return 0;
 	}
 	rc = ssm_sysfs_firmware_init(s);
-	if (rc)
+	if (rc) {
 		pr_err("cannot create /sys/firmware/memory: %d\n", rc);
-	return rc;
+		return rc;
+	}
+	/* lsmem and chmem before util-linux 2.42 see configured blocks only */
+	pr_info("configure mode: a block shows in lsmem and goes online with chmem -e once configured: echo 1 >/sys/firmware/memory/memoryN/config (chmem -c of util-linux 2.42)\n");
+	return 0;
 }
 
 /* Who else drives standby memory: what can be known before any request. */
@@ -393,7 +436,8 @@ static void ssm_probe_kernel(const struct ssm_params *p, struct ssm_probe *probe
 	probe->kernel_fw_dir = ssm_sysfs_kernel_firmware_memory();
 	probe->kernel_sclp_mem = SSM_KERNEL_SCLP_MEM;
 	probe->sim = p->sim;
-	probe->adopt = adopt;
+	probe->adopt = p->adopt;
+	probe->adopt_declined = p->adopt_declined;
 }
 
 /*

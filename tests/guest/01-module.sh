@@ -6,7 +6,7 @@
 # repeated load/unload cycles.
 . ./lib/common.sh
 
-plan 62
+plan 65
 
 # modinfo by name shows what packagers and admins look for.
 info=$(modinfo $MOD 2>&1)
@@ -17,10 +17,10 @@ done
 [ "$(modinfo -F license $MOD)" = GPL ] || missing="$missing license=GPL"
 expect_eq "modinfo shows description, license GPL, version, parm" "$missing" ""
 missing=""
-for p in backend increment_size mode sim_fault sim_base sim_size; do
-	modinfo -F parm $MOD | grep -q "^$p:.\+" || missing="$missing $p"
+for p in backend increment_size mode adopt test_adopt_delay_ms sim_fault sim_base sim_size; do
+	modinfo -F parm $MOD | grep -q "^$p:.*default" || missing="$missing $p"
 done
-expect_eq "modinfo describes every parameter" "$missing" ""
+expect_eq "modinfo describes every parameter, with its default" "$missing" ""
 
 # Load and unload by name.
 mark load
@@ -79,6 +79,7 @@ bad_param increment_size=3M "increment_size=3M invalid: must be a power of two f
 bad_param increment_size=abc "increment_size=abc invalid: must be a power of two from 1M to 16G"
 bad_param increment_size=0x "increment_size=0x invalid: must be a power of two from 1M to 16G"
 bad_param mode=bogus "mode=bogus invalid: must be auto, lazy or configure"
+bad_param adopt=maybe "adopt=maybe invalid: must be auto, 1 or 0"
 bad_param sim_fault=assign "sim_fault=assign invalid: needs backend=sim"
 bad_param sim_base=1G "sim_base=1G invalid: needs backend=sim"
 bad_param "backend=sim sim_base=abc" "sim_base=abc invalid: must be a size (memparse syntax: 1536M, 3G)"

@@ -14,8 +14,11 @@
 MODES=configure
 # lazy mode where the kernel has MEM_PREPARE_ONLINE (6.8 to 6.18)
 dmesg | grep -q "ssm_twin: .*(6.8-6.18 family)" && MODES="lazy configure"
-# 4 here, 23 per mode, 8 for the race, 2 at the end
-plan $((4 + 23 * $(echo $MODES | wc -w) + 8 + 2))
+# 4 here, 2 where mode=auto is configure mode, 23 per mode, 8 for the
+# race, 2 at the end
+AUTO_CONFIGURE=0
+[ "$MODES" = configure ] && AUTO_CONFIGURE=2
+plan $((4 + AUTO_CONFIGURE + 23 * $(echo $MODES | wc -w) + 8 + 2))
 
 check "the kernel's notifier's test double is loaded with add_standby=1" \
 	grep -q "^added 4$" "$TWINDBG/counters"
@@ -28,12 +31,22 @@ mark adopt-refused
 load_refused "adopt=0: the module leaves them to the kernel and does not load" \
 	"Device or resource busy" adopt=0
 
+# Where mode=auto is configure mode (6.1), adopt=auto does not take the
+# kernel's blocks out of lsmem's view unless asked (adopt=1, mode=configure)
+if [ $AUTO_CONFIGURE != 0 ]; then
+	mark adopt-auto
+	load_refused "adopt=auto, mode=auto (configure mode here): the kernel's blocks stay the kernel's, the load is refused" \
+		"Device or resource busy"
+	expect_log adopt-auto "mode=auto chose configure mode: lsmem before 2.42 would not see them): not loading" \
+		"the refusal says why, and what to ask for (adopt=1)"
+fi
+
 mark adopt-all
 for mode in $MODES; do
 	[ $mode = lazy ] && STATE=offline || STATE=absent
 	mf0=$(settled_free_kb)
 	mark adopt-$mode
-	check "$mode: load (adopt=1, the default)" load mode=$mode
+	check "$mode: load (adopt=auto, the default; mode=$mode asked)" load mode=$mode
 	mf1=$(settled_free_kb)
 	expect_log adopt-$mode "took over 4 of 4 standby blocks the kernel had added at boot: 4 offline, 0 online" \
 		"$mode: the load line says how many it took over, from which state"

@@ -425,8 +425,26 @@ if [ "$KERNEL" = 7.3 ]; then
 	finish
 fi
 
+# --- 6.1: adopt=auto leaves the kernel's blocks where lsmem sees them ---
+# mode=auto is configure mode there, and taking the kernel's blocks over
+# in configure mode would move them out of /sys/devices/system/memory,
+# where lsmem and chmem before util-linux 2.42 look: the default load is
+# refused, the loads below ask with adopt=1.
+TAKE=
+if [ "$SERIES" = 6.1 ]; then
+	TAKE=adopt=1
+	load DEFLOAD
+	n=$(grep -c . "$OUT/log-DEFLOAD.txt")
+	rsi=$(grep -c '^read-storage-info ' "$OUT/log-DEFLOAD.txt")
+	why=$(grep -m1 -o "$MOD: .*lsmem before 2.42 would not see them.*" "$OUT/DEFLOAD-lines.txt")
+	hint=$(grep -m1 -o "$MOD: .*adopt=1 takes them over.*" "$OUT/DEFLOAD-lines.txt")
+	[ "$(said DEFLOAD)" != 0 ] && [ -n "$why" ] && [ -n "$hint" ] &&
+		[ "$n" = "$rsi" ] && all_offline MST0
+	result $? "modprobe $MOD (adopt=auto, mode=auto: configure) beside the kernel's blocks: refused ($(said DEFLOADO)), \"$why\", \"$hint\"; only storage information read ($rsi of $n commands); the kernel's blocks untouched ($(said MST0))"
+fi
+
 # --- the first load, before any memory event: who attaches ---
-load LOAD1
+load LOAD1 $TAKE
 line=$(sed -n "s/^$MOD: \(loaded: \)/\1/p" "$OUT/LOAD1-lines.txt")
 [ "$(said LOAD1)" = 0 ] && [ "${line#*situation=shared }" != "$line" ]
 result $? "modprobe $MOD beside the kernel's notifier: \"$line\""
@@ -539,7 +557,7 @@ u=$(count "$OUT/log-BOFF.txt" unassign 0x0020 "$(first_rn $OFFB)" "$(last_rn $OF
 check "boot block memory$OFFB offline ($(said BOFF)); the kernel's notifier unassigned its $NINC increments ($u)" \
 	[ "$(said BOFF) $u" = "0 $NINC" ]
 [ "$SERIES" = 6.12 ] && MODE=configure || MODE=auto
-load LOAD2 "mode=$MODE"
+load LOAD2 "mode=$MODE" $TAKE
 line=$(sed -n "s/^$MOD: \(loaded: \)/\1/p" "$OUT/LOAD2-lines.txt")
 [ "$(said LOAD2)" = 0 ] && [ "${line#*mode=configure situation=shared }" != "$line" ]
 result $? "modprobe $MOD mode=$MODE, configure mode beside the kernel's notifier: \"$line\""
@@ -610,7 +628,7 @@ result $? "unloaded ($(said UNLOAD2)): element 1 has nothing assigned ($left), t
 # unassigns its increments, and the takeover must see the block offline.
 online ON4 $M
 check "the kernel's memory$M online ($(said ON4))" [ "$(said ON4)" = 0 ]
-guest "modprobe $MOD test_adopt_delay_ms=20000 >/tmp/lo 2>&1 & echo \"$(tagq LPID) \$!\""
+guest "modprobe $MOD test_adopt_delay_ms=20000 $TAKE >/tmp/lo 2>&1 & echo \"$(tagq LPID) \$!\""
 # the module is in its init (its /sys/module directory is there) and past
 # finding memory$M online: its discovery takes well under 5 s
 guest "while [ ! -d /sys/module/$MOD ]; do sleep 1; done; sleep 5"
@@ -647,7 +665,7 @@ result $? "modprobe $MOD adopt=0 beside the kernel's blocks: refused ($(said NOA
 # The takeover finds memory$M offline and waits; chmem -e runs into that
 # window: the kernel's notifier assigns, remove_memory() is refused, and
 # the module must take the block over online.
-guest "modprobe $MOD test_adopt_delay_ms=20000 >/tmp/lo 2>&1 & echo \"$(tagq LPID2) \$!\""
+guest "modprobe $MOD test_adopt_delay_ms=20000 $TAKE >/tmp/lo 2>&1 & echo \"$(tagq LPID2) \$!\""
 guest "while [ ! -d /sys/module/$MOD ]; do sleep 1; done; sleep 5"
 online RACEON $M
 guest "wait $(said LPID2); echo \"$(tagq RACELOAD2) \$?\"" 300
