@@ -253,9 +253,9 @@ full 6.1 6.1 00-kunit,01-module,03-configure,04-utillinux
 full 6.1-twin 6.1 11-twin,15-twin-faults -a ssm.twin=1
 full 6.1-adopt 6.1 13-adopt -a ssm.twin=add_standby=1
 full 7.3 7.3 00-kunit,01-module,03-configure,04-utillinux
-full 6.12-model 6.12 04-utillinux,08-concurrency -M standby-mem=1G -m 1G
+full 6.12-model 6.12 02-lazy,03-configure,04-utillinux,08-concurrency -M standby-mem=1G -m 1G
 full 6.12-model-lazy 6.12 09-concurrency-lazy -M standby-mem=1G -m 1G
-full 6.1-model 6.1 04-utillinux -M standby-mem=1G -m 1G
+full 6.1-model 6.1 03-configure,04-utillinux -M standby-mem=1G -m 1G
 full 6.12-debug 6.12-debug 02-lazy,03-configure,05-faults,12-kmemleak -T 1500
 full 6.12-failalloc 6.12-failalloc 16-noalloc
 "

@@ -29,6 +29,16 @@ a digest of it; seen again under the same mark, it must be unchanged:
 nobody wrote to it in between. The first sight proves nothing and is
 counted apart.
 
+On the test machine (run-guest.sh -M) a guest test also arms the
+machine's own fault injection, which only QMP reaches:
+
+    # ssm-qmp <tag> <command> [<JSON arguments>]
+
+runs one of the commands in QMP_ALLOWED and answers
+
+    ssm-qmp-done <tag> ok
+    ssm-qmp-done <tag> error <what QMP said>
+
 Usage: observer.py <console log> <qmp socket> <console input fifo> <dir>
 """
 import hashlib
@@ -94,6 +104,29 @@ def digest(path):
     return h.hexdigest()
 
 
+# What a guest may ask of QMP: the test machine's fault injection only
+QMP_ALLOWED = (
+    "s390x-sclp-storage-inject",
+    "s390x-sclp-storage-inject-clear",
+    "s390x-sclp-storage-release",
+)
+
+
+def guest_qmp(qmp, tag, rest):
+    """Run a guest's QMP request: '<command> [<JSON arguments>]'."""
+    words = rest.split(None, 1)
+    if not words or words[0] not in QMP_ALLOWED:
+        return f"ssm-qmp-done {tag} error not allowed: {rest}"
+    args = json.loads(words[1]) if len(words) > 1 else {}
+    if not isinstance(args, dict):
+        return f"ssm-qmp-done {tag} error arguments are not an object"
+    try:
+        qmp.cmd(words[0], **args)
+    except RuntimeError as e:
+        return f"ssm-qmp-done {tag} error {e}"
+    return f"ssm-qmp-done {tag} ok"
+
+
 # (start, size, mark) -> digest of the content at its first sight
 SEEN = {}
 
@@ -151,13 +184,21 @@ def main():
             *lines, buf = buf.split(b"\n")
             for raw in lines:
                 line = raw.decode(errors="replace").strip("\r")
-                if not line.startswith("# ssm-observe "):
+                if line.startswith("# ssm-qmp "):
+                    words = line.split(None, 3) + ["-", ""]
+                    tag = words[2]
+                    try:
+                        answer = guest_qmp(qmp, tag, words[3])
+                    except (ValueError, OSError) as e:
+                        answer = f"ssm-qmp-done {tag} error {e}"
+                elif line.startswith("# ssm-observe "):
+                    words = line.split()
+                    try:
+                        answer = observe(qmp, words[2], words[3:], workdir)
+                    except (ValueError, RuntimeError, OSError) as e:
+                        answer = f"ssm-observed {words[2]} bad request {e}"
+                else:
                     continue
-                words = line.split()
-                try:
-                    answer = observe(qmp, words[2], words[3:], workdir)
-                except (ValueError, RuntimeError, OSError) as e:
-                    answer = f"ssm-observed {words[2]} bad request {e}"
                 with open(fifo, "w") as out:
                     out.write(answer + "\n")
 

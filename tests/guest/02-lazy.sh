@@ -10,7 +10,8 @@
 # every step.
 . ./lib/common.sh
 
-plan 71
+# the simulation's own canary counters (3) do not exist on the test machine
+[ "$BACKEND" = sclp ] && plan 68 || plan 71
 
 WANT_SITUATION=alone
 [ $SHARED = 1 ] && WANT_SITUATION=shared
@@ -18,6 +19,10 @@ WANT_SITUATION=alone
 # notifier beside it.
 SIDE=module
 [ $SHARED = 1 ] && SIDE=kernel
+
+# On the test machine the kernel added the standby memory at boot: its
+# blocks, before the first load, are its own again after each unload.
+before=$(kernel_blocks)
 
 # System memory an added (not onlined) block costs: median of 3 loads.
 drops="" pts="" rest=""
@@ -180,13 +185,15 @@ expect_eq "8 online/offline cycles, standby after each offline" "$bad" 0
 check "firmware, our table and the kernel's list agree" increments_consistent
 # Every assign found its increment's canary intact: all of it, every
 # byte, written when it was unassigned (or added unassigned).
-expect_eq "canary errors (written while unassigned)" "$(sim_counter canary_errors)" 0
-expect_eq "assigns of an increment nobody watched while unassigned" \
-	"$(sim_counter canary_unverified)" 0
-if [ "$(sim_counter canary_checked)" -ge 8 ]; then
-	ok "canaries were verified at every assign ($(sim_counter canary_checked) increments)"
-else
-	not_ok "canaries were verified at every assign ($(sim_counter canary_checked) increments)"
+if [ "$BACKEND" != sclp ]; then
+	expect_eq "canary errors (written while unassigned)" "$(sim_counter canary_errors)" 0
+	expect_eq "assigns of an increment nobody watched while unassigned" \
+		"$(sim_counter canary_unverified)" 0
+	if [ "$(sim_counter canary_checked)" -ge 8 ]; then
+		ok "canaries were verified at every assign ($(sim_counter canary_checked) increments)"
+	else
+		not_ok "canaries were verified at every assign ($(sim_counter canary_checked) increments)"
+	fi
 fi
 observe "after the cycles"
 check "kernel log clean over the cycles" clean_since cycles
@@ -202,8 +209,17 @@ else
 fi
 fault none
 expect_eq "block $b stays offline (kernel, ours, held)" "$(mem_state $b):$(block_state $b):$(block_held $b)" "offline:offline:0"
-expect_eq "block $b increments all standby" "$(block_incr_states $b)" "standby standby"
-check "firmware, our table and the kernel's list agree" increments_consistent
+if [ $KERNEL_LEAVES_FAILED_ONLINE = 1 ]; then
+	# the kernel's own notifier assigned the others (README, Guarantees 1)
+	_n=$(block_fw_assigned $b)
+	expect_eq "the kernel's notifier left all but the refused increment assigned (Guarantees 1, beside 6.8-6.18)" \
+		"$_n" "$((${_n#*/} - 1))/${_n#*/}"
+	online_block $b && offline_block $b
+	check "its next online and offline make firmware, our table and the kernel's list agree" increments_consistent
+else
+	expect_eq "block $b increments all standby" "$(block_incr_states $b)" "standby standby"
+	check "firmware, our table and the kernel's list agree" increments_consistent
+fi
 if [ $SHARED = 1 ]; then
 	# the kernel's notifier refused it: ours never saw the online
 	expect_eq "our notifier vetoed nothing" "$(counter vetoes)" "$v0"
@@ -280,5 +296,5 @@ fi
 
 # Unload leaves nothing behind.
 check "modprobe -r after offlining everything" unload
-check "no memory block, /sys/firmware/memory or debugfs left" nothing_left "$blocks"
+check "no memory block, /sys/firmware/memory or debugfs left" nothing_left "$blocks" "$before"
 check "kernel log clean" clean_since load
