@@ -223,9 +223,29 @@ deb_check() {
 	done
 	! echo "$list" | grep -E '\.(o|ko|cmd)$' || { echo "built files shipped"; return 1; }
 	[ "$(dpkg-deb -f "$deb" Architecture)" = all ] &&
-		dpkg-deb -f "$deb" Depends | grep -qw dkms
+		dpkg-deb -f "$deb" Depends | grep -qw dkms || return 1
+	# the commented options, a conffile; the sysfs ABI under doc
+	[ "$(dpkg-deb -I "$deb" conffiles)" = /etc/modprobe.d/s390-standby-mem.conf ] ||
+		{ echo "conffiles: $(dpkg-deb -I "$deb" conffiles)"; return 1; }
+	echo "$list" | grep -qx ./usr/share/doc/s390-standby-mem-dkms/ABI/sysfs-s390-standby-mem ||
+		{ echo "missing: the ABI file"; return 1; }
+	! dpkg-deb --fsys-tarfile "$deb" | tar -xOf - ./etc/modprobe.d/s390-standby-mem.conf |
+		grep -v '^#' | grep . || { echo "an options line not commented out"; return 1; }
 }
 step "the Debian package s390-standby-mem-dkms builds and ships the source for dkms" deb_check
+
+# lintian, as Debian runs it on every upload: no error and no warning;
+# what it says below that is explained in README (Debian)
+lintian_check() {
+	local out
+	out=$(lintian -I -E --pedantic --fail-on error,warning \
+		build/s390-standby-mem-dkms_"$(scripts/version.sh)"_all.deb 2>&1) ||
+		{ echo "$out"; return 1; }
+	echo "$out" | grep -v "root privileges"
+	[ "$(echo "$out" | grep -c '^[A-Z]: ')" = \
+	  "$(echo "$out" | grep -c '^P: s390-standby-mem-dkms: repeated-path-segment src ')" ]
+}
+step "lintian on the package: no error or warning, only the tag README explains" lintian_check
 
 # DKMS and make install: the packaged source builds against every kernel.
 for k in 6.12 6.1 7.3; do
@@ -343,20 +363,40 @@ if in_tier full && [ -z "${CHECK_TESTS:-}" ]; then
 		model model-module-6.12-failalloc-pressure tests/host/model-module.sh 6.12-failalloc pressure
 fi
 
+# package_checks <release>: what scripts/debian-kernel.sh found when it
+# installed the package with apt, built it for a second kernel through
+# dkms's hook and purged it (its dkms/package-checks), one line each
+package_checks() {
+	local b line n=0
+	b=$(scripts/debian-kernel.sh "$1" 2>/dev/null)
+	while IFS= read -r line; do
+		n=$((n + 1))
+		case $line in
+		"ok - "*) ok "Debian $1: ${line#ok - }" ;;
+		*) not_ok "Debian $1: ${line#not ok - }" ;;
+		esac
+	done <"$b/dkms/package-checks"
+	# install, conffile, second kernel, purge
+	[ "$n" = 4 ] || not_ok "Debian $1: 4 package checks, $n found"
+}
+
 # Debian 12 and 13 as their users run them: their kernel, their headers
 # and compiler, dkms install, modprobe. 07-pressure fills all of system
 # memory three times: 3 min per fill under lockdep and TCG (our kernels),
 # seconds here.
 if in_tier full && want_kernel debian; then
 	for rel in bookworm trixie; do
-		if step "Debian $rel: dkms install with its packaged headers and compiler" \
+		if step "Debian $rel: apt install of the package, dkms with its packaged headers and compiler" \
 			scripts/debian-kernel.sh "$rel"; then
+			package_checks "$rel"
 			step "Debian $rel: make install/uninstall against its packaged headers" \
 				scripts/install-check.sh "$(scripts/debian-kernel.sh "$rel" 2>/dev/null)"
 		fi
 	done
-	debian debian-bookworm bookworm 01-module,03-configure,04-utillinux
-	debian debian-trixie trixie 01-module,02-lazy,03-configure,04-utillinux,07-pressure
+	# the release's own lsmem and chmem (17-release-tools); 04-utillinux
+	# tests the /sys/firmware/memory ABI with util-linux 2.42, on our kernels
+	debian debian-bookworm bookworm 01-module,03-configure,17-release-tools
+	debian debian-trixie trixie 01-module,02-lazy,03-configure,07-pressure,17-release-tools
 	if [ -z "${CHECK_TESTS:-}" ]; then
 		model model-bookworm tests/host/model-kernel.sh bookworm
 		model model-trixie tests/host/model-kernel.sh trixie

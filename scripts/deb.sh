@@ -15,16 +15,17 @@ die() { echo "deb: $*" >&2; exit 1; }
 
 VER=$("$TOP/scripts/version.sh") || die "the versions differ"
 
-for p in dpkg-dev debhelper dh-dkms; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
-		die "$p is not installed (scripts/prereqs.sh host installs it)"
-done
+"$TOP/scripts/prereqs.sh" debtools || die "cannot install dpkg-dev, debhelper, dh-dkms"
+# one build at a time: the Debian boots of both releases build it
+mkdir -p "$TOP/build"
+exec 8>"$TOP/build/.deb-lock"
+flock 8
 
 d=$TOP/build/deb
 rm -rf "$d"
 mkdir -p "$d/s390-standby-mem-$VER"
 git -C "$TOP" ls-files -z -co --exclude-standard -- Kbuild Kbuild.probes Makefile dkms.conf \
-	src include debian README.md |
+	src include debian Documentation README.md |
 	(cd "$TOP" && xargs -0 cp --parents -t "$d/s390-standby-mem-$VER")
 (cd "$d/s390-standby-mem-$VER" && dpkg-buildpackage -b -us -uc) >"$d/build.log" 2>&1 ||
 	{ tail -n 30 "$d/build.log" >&2; die "dpkg-buildpackage failed (build/deb/build.log)"; }

@@ -7,11 +7,13 @@
 # our test kernels. The TAP verdict comes out on stdout (run-guest.sh).
 #
 # Like scripts/guest.sh, but nothing is built here: the kernel is Debian's
-# vmlinuz, unmodified, and the only module is the one dkms installed
-# (the test modules of tests/helper and tests/bench are not there, so only
-# tests that need none of them apply). The initramfs installs it below
-# /lib/modules/<release>/extra and runs depmod, so modprobe finds it by
-# name as on the Debian system (where it is in updates/dkms).
+# vmlinuz, unmodified, and the only module is the one dkms built when the
+# package was installed with apt (the test modules of tests/helper and
+# tests/bench are not there, so only tests that need none of them apply).
+# The initramfs installs it below /lib/modules/<release>/extra and runs
+# depmod, so modprobe finds it by name as on the Debian system (where it
+# is in updates/dkms); it carries the package's /etc/modprobe.d conffile
+# and the release's own lsmem and chmem (util-linux 2.38.1, 2.41).
 #
 # Kernel command line: run-guest.sh's (console=ttysclp0, mem=1G for the
 # simulated standby memory, memory_hotplug.memmap_on_memory=1,
@@ -54,8 +56,15 @@ log "Debian kernel $KREL, module as dkms installed it: ${ko#"$B/dkms/"}, signer:
 initrd=$TOP/build/debian-$REL/$LABEL.cpio.gz
 mkdir -p "${initrd%/*}"
 start=$(date +%s)
-"$TOP/scripts/initramfs.sh" "$B" "$initrd" "$ko" "$sim" ||
+# The release's own userland tools (lsmem, chmem) and the package's
+# conffile; the guest learns which util-linux that is (ssm.utillinux=).
+"$TOP/scripts/initramfs.sh" -u "$REL" -r "$B/root" "$B" "$initrd" "$ko" "$sim" ||
 	die "initramfs for Debian $REL failed"
+ul=$(sed -n 's/^util-linux_\([^-_]*\).*/\1/p' \
+	"${SSM_CACHE:-/var/cache/s390-standby-mem}/userland-$REL/.util-linux")
+[ -n "$ul" ] || die "no util-linux version of the $REL userland"
+log "util-linux $ul of Debian $REL: lsmem, chmem"
+EXTRA="ssm.utillinux=$ul${EXTRA:+ $EXTRA}"
 log "initramfs packed in $(($(date +%s) - start)) s"
 # shellcheck disable=SC2086
 exec "$TOP/scripts/run-guest.sh" -k "$B" -i "$initrd" \

@@ -21,17 +21,26 @@
 #  3. install the s390x image and headers into the chroot as dpkg would
 #     lay them out (their lib/ goes to usr/lib/: the chroot is usrmerged)
 #     and run depmod for the kernel, as the image's postinst does;
-#  4. copy the source git knows (Kbuild Kbuild.probes Makefile dkms.conf
-#     src include)
-#     to the chroot's /usr/src/<name>-<version> and run "dkms install"
-#     for the Debian kernel's release.
+#  4. install the package (make deb: s390-standby-mem-dkms) with apt, as
+#     README tells an administrator: its postinst (dh_dkms) has dkms
+#     build, sign and install the module for the kernel; check that the
+#     package's /etc/modprobe.d file is a conffile;
+#  5. install a second kernel's headers afterwards (another kernel of the
+#     release, else the newest of <release>-backports), running their own
+#     postinst: dkms's kernel hook must build the module for it;
+#  6. apt purge the package, take the second kernel's headers away again,
+#     and compare the chroot's file list with the one before step 4:
+#     nothing may be left behind.
+#  Steps 4 to 6 write dkms/package-checks (one "ok"/"not ok" line each,
+#  scripts/check.sh reports them).
 #
-# What differs from a native s390x Debian system, and only that: dkms is
-# told the target architecture (-a s390x; it would take uname -m), the
-# environment has ARCH=s390 CROSS_COMPILE=s390x-linux-gnu- (bookworm's
-# headers take CROSS_COMPILE only from dpkg's DEB_HOST_* variables), and
-# "strip" in the chroot's /usr/local/bin is the s390x one (dkms runs
-# plain "strip -g" on the module).
+# What differs from a native s390x Debian system, and only that: uname
+# (diverted with dpkg-divert) says s390x and the Debian kernel's release,
+# so that dkms and the package's postinst build for it as there; the
+# environment has CROSS_COMPILE=s390x-linux-gnu- (bookworm's headers take
+# it from there or from dpkg's DEB_HOST_* variables), and "strip" in the
+# chroot's /usr/local/bin is the s390x one (dkms runs plain "strip -g" on
+# the module).
 #
 # Prints on the last line of stdout a directory the guest harness takes
 # for a kernel build dir:
@@ -206,69 +215,273 @@ if [ ! -f "$R/.ssm-complete" ]; then
 	phase "chroot"
 fi
 
-# The module source as a release tarball holds it: the files git knows.
+# The package (make deb: the files git knows) and what it installs.
 NAME=$(sed -n 's/^PACKAGE_NAME="\(.*\)"/\1/p' "$TOP/dkms.conf")
 VER=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$TOP/dkms.conf")
+PKG=$NAME-dkms
 # the module's name (the dkms package's is s390-standby-mem)
 MODNAME=$(sed -n 's/^BUILT_MODULE_NAME\[0\]="\(.*\)"/\1/p' "$TOP/dkms.conf")
-files=$(git -C "$TOP" ls-files -co --exclude-standard -- Kbuild Kbuild.probes Makefile dkms.conf src include)
+files=$(git -C "$TOP" ls-files -co --exclude-standard -- Kbuild Kbuild.probes \
+	Makefile dkms.conf src include debian Documentation)
 srchash=$( (cd "$TOP" && echo "$files" | tr '\n' '\0' | xargs -0 sha256sum) | sha256sum | cut -c1-12)
 
 OUT=$D/kernel-$KREL
-stamp="$NAME-$VER $srchash $(basename "$R") layout=2"
+stamp="$NAME-$VER $srchash $(basename "$R") layout=3"
 if [ "$(cat "$OUT/.ssm-complete" 2>/dev/null)" = "$stamp" ]; then
 	log "cached: $OUT"
 	echo "$OUT"
 	exit 0
 fi
+debfile=$("$TOP/scripts/deb.sh" | tail -n1) || die "make deb failed"
 
-# dkms install, as a user would after "apt install <name>-dkms": the
-# earlier version removed first, then add, build, sign, install, depmod.
-# /proc mounted in a mount namespace of its own: gone when the command ends.
+# A command in the chroot, which stands for the s390x machine running
+# Debian's kernel: uname -m and -r say so (below), and dkms, the
+# package's postinst and kbuild take the target from them as there. CROSS_COMPILE for bookworm's headers, which take it from the
+# environment (trixie's name it). /proc mounted in a mount namespace of
+# its own: gone when the command ends.
 in_chroot() {
 	# shellcheck disable=SC2016
 	unshare --mount --propagation private -- /bin/sh -c \
 		'mount -t proc proc "$0/proc" && exec chroot "$0" /usr/bin/env -i \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin HOME=/root \
-		LANG=C.UTF-8 ARCH=s390 CROSS_COMPILE=s390x-linux-gnu- "$@"' "$R" "$@"
+		LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive \
+		CROSS_COMPILE=s390x-linux-gnu- "$@"' "$R" "$@"
 }
-# Until 0.1.0's package, dkms knew the module as s390_standby_mem: a
-# chroot from then has it registered, its modules where ours go.
+# uname, diverted the Debian way (apt runs maintainer scripts with a
+# PATH of its own, DPkg::Path, so it must be /usr/bin/uname itself)
+if [ ! -e "$R/usr/bin/uname.distrib" ]; then
+	in_chroot dpkg-divert --local --rename --add /usr/bin/uname >&2 ||
+		die "cannot divert uname in the chroot"
+fi
+cat >"$R/usr/bin/uname" <<UNAME
+#!/bin/sh
+# The s390x machine this chroot stands for (scripts/debian-kernel.sh)
+case "\$*" in
+-m) echo s390x ;;
+-r) echo $KREL ;;
+*) exec /usr/bin/uname.distrib "\$@" ;;
+esac
+UNAME
+chmod 755 "$R/usr/bin/uname"
+rm -f "$R/usr/local/bin/uname"
+
+# remove_second: take the second kernel's headers away again (below): its
+# s390x headers' files as dpkg -r would (the directories they leave
+# empty), the packages installed for it, and /lib/modules/<it>, which
+# depmod filled
+remove_second() {
+	local k2 pkgs hdeb p
+	[ -f "$R/.ssm-second" ] || return 0
+	read -r k2 pkgs <"$R/.ssm-second" || true
+	for hdeb in "$D/debs/headers-$k2"/*_s390x.deb; do
+		[ -f "$hdeb" ] || continue
+		dpkg-deb --fsys-tarfile "$hdeb" | tar -t |
+			sed 's,^\./lib\(/\|$\),./usr/lib\1,; s,^\./,,; s,/$,,' | grep . | sort -r |
+			while read -r p; do
+				if [ -d "$R/$p" ] && [ ! -L "$R/$p" ]; then
+					rmdir "$R/$p" 2>/dev/null || true
+				else
+					rm -f "${R:?}/$p"
+				fi
+			done
+	done
+	# shellcheck disable=SC2086
+	[ -z "$pkgs" ] || in_chroot dpkg --purge $pkgs || true
+	rm -rf "${R:?}/usr/lib/modules/$k2"
+	rm -f "$R/.ssm-second"
+}
+
+# What an earlier run left: a second kernel's headers, the package, a
+# hand-made dkms registration (the module was s390_standby_mem in dkms
+# before the package).
+remove_second >&2
+if in_chroot dpkg -s "$PKG" >/dev/null 2>&1; then
+	in_chroot apt-get purge -y -qq "$PKG" >&2 || die "cannot purge the earlier $PKG"
+fi
 for n in "$NAME" s390_standby_mem; do
 	if [ -d "$R/var/lib/dkms/$n" ]; then
 		in_chroot dkms remove -m "$n" -v "$VER" --all >&2 || true
-		rm -rf "${R:?}/usr/src/$n-$VER"
+		rm -rf "${R:?}/var/lib/dkms/$n" "${R:?}/usr/src/$n-$VER"
 	fi
 done
-rm -rf "${R:?}/usr/src/$NAME-$VER"
-mkdir -p "$R/usr/src/$NAME-$VER"
-(cd "$TOP" && echo "$files" | tr '\n' '\0' | xargs -0 cp --parents -t "$R/usr/src/$NAME-$VER")
+
 rm -rf "$OUT.tmp"
-mkdir -p "$OUT.tmp/dkms" "$OUT.tmp/arch/s390/boot"
-log "dkms install $NAME/$VER for $KREL"
-if ! in_chroot dkms install -m "$NAME" -v "$VER" -k "$KREL" -a s390x \
-	>"$OUT.tmp/dkms/install.log" 2>&1; then
+mkdir -p "$OUT.tmp/dkms" "$OUT.tmp/arch/s390/boot" "$OUT.tmp/root/etc/modprobe.d"
+CHECKS=$OUT.tmp/dkms/package-checks
+: >"$CHECKS"
+# pcheck <description> <command...>: one line of $CHECKS
+pcheck() {
+	local desc=$1
+	shift
+	if "$@"; then
+		echo "ok - $desc" >>"$CHECKS"
+	else
+		echo "not ok - $desc" >>"$CHECKS"
+		log "not ok - $desc"
+	fi
+}
+# The chroot's files, for the purge check: all but the kernel's virtual
+# file systems, temporary files, logs, caches and the package managers'
+# state (dpkg's own list of a package's files, var/lib/dpkg/info, is
+# kept); dkms's signing key (var/lib/dkms/mok.*) is dkms's, made at its
+# first build and kept for every module after.
+tree_of() {
+	(cd "$R" && find . -xdev \( -path ./proc -o -path ./sys -o -path ./dev -o \
+		-path ./tmp -o -path ./run -o -path ./var/log -o -path ./var/cache -o \
+		-path ./var/lib/apt -o -path './var/lib/dkms/mok.*' -o \
+		\( -path './var/lib/dpkg/*' ! -path './var/lib/dpkg/info*' \) \) \
+		-prune -o -print) | sort
+}
+tree_of >"$OUT.tmp/dkms/tree-before"
+
+# apt install ./<package>.deb, as README says: the postinst adds the
+# source to dkms, builds and installs the module for the running kernel
+# (the newest installed one too), signed with dkms's key.
+cp "$debfile" "$R/tmp/"
+log "apt install ./${debfile##*/} (Debian kernel $KREL)"
+if ! in_chroot apt-get install -y "/tmp/${debfile##*/}" >"$OUT.tmp/dkms/install.log" 2>&1; then
 	cat "$OUT.tmp/dkms/install.log" >&2
 	find "$R/var/lib/dkms/$NAME" -name make.log -exec tail -n 30 {} + >&2 2>/dev/null || true
-	die "dkms install failed"
+	die "apt install of the package failed"
 fi
 sed 's/^/  /' "$OUT.tmp/dkms/install.log" >&2
-cp "$R/var/lib/dkms/$NAME/$VER/$KREL/s390x/log/make.log" "$OUT.tmp/dkms/"
-phase "dkms install"
+cp "$R/var/lib/dkms/$NAME/$VER/$KREL/s390x/log/make.log" "$OUT.tmp/dkms/" ||
+	die "dkms built nothing for $KREL"
+phase "apt install"
 
 # What dkms installed, at its place below /lib/modules/<ver>: the module
 # and the simulated firmware module (backend=sim, for tests and demos).
+# installed <kernel> <module>: its path below /lib/modules/<kernel>
+installed() {
+	(cd "$R/lib/modules/$1" && find . -path "./kernel" -prune -o -name "$2.ko*" -print)
+}
 M=$R/lib/modules/$KREL
 for mod in "$MODNAME" "${MODNAME}_sim"; do
-	installed=$(cd "$M" && find . -path "./kernel" -prune -o -name "$mod.ko*" -print)
-	[ "$(echo "$installed" | grep -c .)" = 1 ] || die "dkms installed '$installed'"
-	(cd "$M" && cp --parents "$installed" "$OUT.tmp/dkms/")
-	in_chroot modinfo -k "$KREL" -F filename "$mod" | grep -q "/${installed#./}$" ||
+	ko=$(installed "$KREL" "$mod")
+	[ "$(echo "$ko" | grep -c .)" = 1 ] || die "dkms installed '$ko' for $mod"
+	(cd "$M" && cp --parents "$ko" "$OUT.tmp/dkms/")
+	in_chroot modinfo -k "$KREL" -F filename "$mod" | grep -q "/${ko#./}$" ||
 		die "modinfo -k $KREL $mod does not find what dkms installed"
-	[ "$mod" = "$MODNAME" ] && ko=$OUT.tmp/dkms/${installed#./}
+	[ "$mod" = "$MODNAME" ] && modko=$OUT.tmp/dkms/${ko#./}
 done
+pcheck "apt install ./${debfile##*/}: dkms built and installed $MODNAME for $KREL ($(installed "$KREL" "$MODNAME"))" true
 in_chroot modinfo -k "$KREL" -F signer "$MODNAME" >"$OUT.tmp/dkms/signer" || true
 log "installed below /lib/modules/$KREL/: $(cd "$OUT.tmp/dkms" && find . -name '*.ko*' | tr '\n' ' ')signer: $(cat "$OUT.tmp/dkms/signer")"
+# the package's conffile, for the guest
+cp "$R/etc/modprobe.d/$NAME.conf" "$OUT.tmp/root/etc/modprobe.d/" ||
+	die "the package installed no /etc/modprobe.d/$NAME.conf"
+in_chroot dpkg-query -W -f='${Conffiles}\n' "$PKG" >"$OUT.tmp/dkms/conffiles"
+pcheck "/etc/modprobe.d/$NAME.conf is a conffile of $PKG" \
+	grep -q "^ /etc/modprobe.d/$NAME.conf " "$OUT.tmp/dkms/conffiles"
+
+# A second kernel's headers, installed afterwards: dkms's kernel hook
+# (/etc/kernel/header_postinst.d/dkms, run by the headers' postinst)
+# builds the module for it, nobody runs dkms. Another kernel of the
+# release the archive serves, else the newest of $REL-backports. Like the
+# first, its s390x headers are unpacked where dpkg puts them, and their
+# own postinst runs as dpkg would run it; the -common headers and the
+# amd64 linux-kbuild install with dpkg.
+A2=$D/apt2
+mkdir -p "$A2/lists/partial" "$A2/cache/archives/partial"
+printf 'deb [arch=amd64,s390x] %s %s main\ndeb [arch=amd64,s390x] %s %s-backports main\n' \
+	"$URI" "$REL" "$URI" "$REL" >"$A2/sources.list"
+APT2=${APT//"$A"/"$A2"}
+if [ -z "$(find "$A2/lists" -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null)" ]; then
+	# shellcheck disable=SC2086
+	apt-get $APT2 update -qq >&2 || die "apt-get update for $REL and $REL-backports failed"
+fi
+# fetch_headers <release>: its headers (s390x) and the packages they
+# depend on that a chroot on amd64 can take: -common (all), linux-kbuild
+# (amd64), linux-base (all, newer kernels' postinst runs its
+# linux-run-hooks) and linux-base-<release> (s390x: modules.builtin and
+# the like); the compiler they name is the chroot's cross compiler. Into
+# $D/debs/headers-<release>.
+fetch_headers() {
+	local k=$1 dir=$D/debs/headers-$1 deps p
+	[ -f "$dir/.complete" ] && return 0
+	[ -n "$(find "$D/debs/.unserved-headers-$k" -mtime -1 2>/dev/null)" ] && return 1
+	# shellcheck disable=SC2086
+	deps=$(apt-cache $APT2 show "linux-headers-$k:s390x" 2>/dev/null |
+		sed -n 's/^Depends: //p' | head -n1 | tr ',' '\n' | awk '{ print $1 }')
+	[ -n "$deps" ] || return 1
+	rm -rf "$dir.tmp"
+	mkdir -p "$dir.tmp"
+	for p in "linux-headers-$k:s390x" $(echo "$deps" | sed -n \
+		-e 's/^\(linux-headers-.*-common\)$/\1/p' -e 's/^\(linux-kbuild-.*\)$/\1:amd64/p' \
+		-e 's/^\(linux-base\)$/\1/p' -e 's/^\(linux-base-.*\)$/\1:s390x/p'); do
+		# shellcheck disable=SC2086
+		if ! (cd "$dir.tmp" && apt-get $APT2 download -qq "$p" >&2); then
+			rm -rf "$dir.tmp"
+			touch "$D/debs/.unserved-headers-$k"
+			return 1
+		fi
+	done
+	touch "$dir.tmp/.complete"
+	rm -rf "$dir"
+	mv "$dir.tmp" "$dir"
+}
+# headers_in <apt options>: the s390x kernels with headers, newest first
+headers_in() {
+	# shellcheck disable=SC2086
+	apt-cache $1 pkgnames linux-headers- | grep -E '^linux-headers-[0-9].*-s390x$' |
+		sed 's/^linux-headers-//' | grep -vxF "$KREL" | sort -V -r
+}
+K2=""
+for cand in $(headers_in "$APT"; headers_in "$APT2" | grep -vxF -f <(headers_in "$APT")); do
+	if fetch_headers "$cand"; then
+		K2=$cand
+		break
+	fi
+done
+if [ -z "$K2" ]; then
+	pcheck "a second kernel of $REL or $REL-backports whose headers download" false
+else
+	H2=$D/debs/headers-$K2
+	# what to take away again: the packages the chroot does not have yet
+	# (bookworm's linux-kbuild-6.1 serves both of its kernels)
+	added=$(for d in "$H2"/*_all.deb "$H2"/*_amd64.deb; do dpkg-deb -f "$d" Package; done |
+		grep -vxF -f <(in_chroot dpkg-query -W -f='${Package}\n'))
+	echo "$K2" $added >"$R/.ssm-second"
+	rm -rf "$R/tmp/second"
+	mkdir -p "$R/tmp/second"
+	cp "$H2"/*.deb "$R/tmp/second/"
+	log "second kernel $K2: dpkg -i its -common headers and linux-kbuild"
+	in_chroot sh -c 'dpkg -i /tmp/second/*_all.deb /tmp/second/*_amd64.deb' \
+		>"$OUT.tmp/dkms/second.log" 2>&1 || { cat "$OUT.tmp/dkms/second.log" >&2; die "dpkg -i for $K2 failed"; }
+	for d in "$H2"/*_s390x.deb; do
+		dpkg-deb --fsys-tarfile "$d" |
+			tar -x -C "$R" --keep-directory-symlink \
+				--transform 's,^\./lib\(/\|$\),./usr/lib\1,'
+	done
+	hdeb=$(ls "$H2"/linux-headers-"$K2"_*_s390x.deb)
+	rm -rf "$R/tmp/second.ctrl"
+	dpkg-deb -e "$hdeb" "$R/tmp/second.ctrl"
+	log "second kernel $K2: its headers' postinst configure"
+	in_chroot /tmp/second.ctrl/postinst configure >>"$OUT.tmp/dkms/second.log" 2>&1 ||
+		{ cat "$OUT.tmp/dkms/second.log" >&2; die "the postinst of linux-headers-$K2 failed"; }
+	sed 's/^/  /' "$OUT.tmp/dkms/second.log" >&2
+	ko2=$(installed "$K2" "$MODNAME")
+	pcheck "a second kernel's headers ($K2, postinst as dpkg runs it): dkms's kernel hook built and installed $MODNAME for it (${ko2:-nothing})" \
+		[ "$(echo "$ko2" | grep -c .)" = 1 ]
+	phase "second kernel"
+fi
+
+# apt purge: dkms removes the module from every kernel, dpkg the source
+# and the conffile. The second kernel's headers go as dpkg would take
+# them (and /lib/modules/<it>, which depmod filled): then the chroot is
+# as before the install, file for file.
+log "apt purge $PKG"
+in_chroot apt-get purge -y "$PKG" >"$OUT.tmp/dkms/purge.log" 2>&1 ||
+	{ cat "$OUT.tmp/dkms/purge.log" >&2; die "apt purge $PKG failed"; }
+remove_second >>"$OUT.tmp/dkms/purge.log" 2>&1
+rm -rf "$R/tmp/second" "$R/tmp/second.ctrl" "$R/tmp/${debfile##*/}"
+tree_of >"$OUT.tmp/dkms/tree-after"
+diff "$OUT.tmp/dkms/tree-before" "$OUT.tmp/dkms/tree-after" >"$OUT.tmp/dkms/tree.diff" || true
+pcheck "apt purge $PKG leaves no file behind ($(grep -c '^[<>]' "$OUT.tmp/dkms/tree.diff") paths differ from before the install, of $(grep -c . "$OUT.tmp/dkms/tree-before"))" \
+	[ ! -s "$OUT.tmp/dkms/tree.diff" ]
+head -n 20 "$OUT.tmp/dkms/tree.diff" | sed 's/^/  /' >&2
+phase "apt purge"
+ko=$modko
 
 # The kernel as the harness expects a build dir.
 cp "$R/boot/vmlinuz-$KREL" "$OUT.tmp/arch/s390/boot/bzImage"
@@ -279,7 +492,8 @@ done
 ln -s "$M" "$OUT.tmp/modules"
 ln -s "$R" "$OUT.tmp/chroot"
 echo "$KREL" >"$OUT.tmp/.ssm-kernelrelease"
-echo "$stamp" >"$OUT.tmp/.ssm-complete"
+# cached only when every check of the package passed
+grep -q '^not ok' "$CHECKS" || echo "$stamp" >"$OUT.tmp/.ssm-complete"
 [ -s "$ko" ] || die "no module at $ko"
 rm -rf "$OUT"
 mv "$OUT.tmp" "$OUT"

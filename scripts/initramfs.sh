@@ -6,19 +6,37 @@
 # finds them by name), the guest test scripts, util-linux lsmem/chmem when
 # built, and tests/guest/init as /init.
 #
-# Usage: scripts/initramfs.sh <kernel build dir> <output.cpio.gz> <module.ko>...
+# With -u <release> (bookworm, trixie) the userland is that Debian
+# release's (scripts/prereqs.sh userland-<release>): its own lsmem and
+# chmem instead of the project's util-linux build, as for the guests that
+# boot Debian's kernels.
+#
+# -r <dir> adds the files below <dir> to the root (a package's
+# /etc/modprobe.d conffile, for one).
+#
+# Usage: scripts/initramfs.sh [-u <release>] [-r <dir>] <kernel build dir>
+#          <output.cpio.gz> <module.ko>...
 set -euo pipefail
 
+RELEASE="" EXTRA_ROOT=""
+while getopts "u:r:" o; do
+	case $o in
+	u) RELEASE=$OPTARG ;;
+	r) EXTRA_ROOT=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
 B=${1:?kernel build dir}
 OUT=${2:?output}
 shift 2
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${SSM_CACHE:-/var/cache/s390-standby-mem}
-USERLAND=$CACHE/userland
+USERLAND=$CACHE/userland${RELEASE:+-$RELEASE}
 KREL=$(cat "$B/.ssm-kernelrelease")
 
 die() { echo "initramfs: error: $*" >&2; exit 1; }
-"$TOP/scripts/prereqs.sh" userland
+"$TOP/scripts/prereqs.sh" "userland${RELEASE:+-$RELEASE}"
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
@@ -36,9 +54,13 @@ for tool in modprobe modinfo insmod rmmod lsmod depmod; do
 done
 [ -x "$root/usr/bin/busybox" ] || die "busybox missing"
 
-# util-linux lsmem/chmem, statically linked, if built.
+# util-linux lsmem/chmem: the release's (in its userland), or the
+# project's build, statically linked, if built.
 for tool in lsmem chmem; do
-	if [ -x "$CACHE/util-linux/bin/$tool" ]; then
+	if [ -n "$RELEASE" ]; then
+		[ -x "$root/usr/bin/$tool" ] || [ -x "$root/usr/sbin/$tool" ] ||
+			die "no $tool in the $RELEASE userland"
+	elif [ -x "$CACHE/util-linux/bin/$tool" ]; then
 		cp "$CACHE/util-linux/bin/$tool" "$root/usr/bin/$tool"
 	fi
 done
@@ -60,6 +82,8 @@ done
 cp "$B/modules.order" "$B/modules.builtin" "$moddir/" 2>/dev/null || true
 [ -f "$B/modules.builtin.modinfo" ] && cp "$B/modules.builtin.modinfo" "$moddir/"
 depmod -b "$root" "$KREL" || die "depmod failed"
+
+[ -z "$EXTRA_ROOT" ] || cp -a "$EXTRA_ROOT/." "$root/"
 
 # Tests and the init that runs them.
 mkdir -p "$root/tests"

@@ -12,8 +12,12 @@
 # The archive URI is read from the machine's debian.sources; no host name
 # is written into the repository.
 #
-# Usage: scripts/prereqs.sh [all|host|sources|src-<ver>|userland|utillinux|bench] ...
+# Usage: scripts/prereqs.sh [all|host|sources|src-<ver>|userland|
+#                            userland-<release>|utillinux|bench|debtools] ...
 #   sources   the kernel sources 6.12, 6.1 and 7.3; src-6.12 one of them
+#   userland-bookworm, userland-trixie: the guest userland with that
+#             Debian release's own lsmem and chmem
+#   debtools  what make deb needs (dpkg-dev, debhelper, dh-dkms, lintian)
 set -euo pipefail
 
 CACHE=${SSM_CACHE:-/var/cache/s390-standby-mem}
@@ -110,7 +114,7 @@ fetch_earlier_update() {
 
 HOST_PKGS="gcc-s390x-linux-gnu libc6-dev-s390x-cross bc flex bison libelf-dev
 	libssl-dev cpio kmod sparse dkms make gcc python3 perl xz-utils gawk
-	rsync file mmdebstrap curl dpkg-dev debhelper dh-dkms"
+	rsync file mmdebstrap curl dpkg-dev debhelper dh-dkms lintian"
 
 host() {
 	local uri list=/etc/apt/sources.list.d/s390-standby-mem-backports.list
@@ -208,15 +212,26 @@ userland() {
 		deb=$(fetch_deb "$o" "$p")
 		dpkg-deb -x "$deb" "$root"
 	done
-	# Merged /usr, as the initramfs has it (bookworm ships /bin, /lib).
-	for p in bin sbin lib; do
-		[ -d "$root/$p" ] && [ ! -L "$root/$p" ] || continue
-		mkdir -p "$root/usr/$p"
-		cp -a "$root/$p/." "$root/usr/$p/"
-		rm -rf "${root:?}/$p"
-	done
+	usrmerge "$root"
 	[ -x "$root/usr/bin/busybox" ] || die "busybox-static did not unpack"
 	echo "$USERLAND_SUITE $USERLAND_PKGS" >"$root/.done"
+}
+
+# make deb: what dpkg-buildpackage needs for debian/ (and lintian).
+DEB_PKGS="dpkg-dev debhelper dh-dkms lintian"
+debtools() {
+	local p missing=""
+	for p in $DEB_PKGS; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+			missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	log "apt install$missing"
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >&2 ||
+		{ apt-get update -qq >&2 &&
+		  apt-get install -y -qq --no-install-recommends $missing >&2; } ||
+		die "cannot install$missing"
 }
 
 # make bench: gnuplot for the plot.
@@ -228,6 +243,54 @@ bench() {
 		die "cannot install gnuplot-nox"
 }
 
+# usrmerge <root>: a Debian package's /bin, /sbin and /lib below usr/, as
+# the initramfs has them (bookworm's packages ship /bin and /lib)
+usrmerge() {
+	local p
+	for p in bin sbin lib; do
+		[ -d "$1/$p" ] && [ ! -L "$1/$p" ] || continue
+		mkdir -p "$1/usr/$p"
+		cp -a "$1/$p/." "$1/usr/$p/"
+		rm -rf "${1:?}/$p"
+	done
+}
+
+# userland-<release>: the guest userland above with the Debian release's
+# own lsmem and chmem (util-linux), for the guests that boot Debian's
+# kernels: what that release's administrators run. The tools link
+# libsmartcols1 and libc6, both taken from the release too (trixie's
+# glibc is newer than bookworm's and runs bookworm's busybox and kmod
+# as well). Into $CACHE/userland-<release>.
+release_userland() {
+	local suite=$1 o p deb tools root=$CACHE/userland-$1 DEBS=$DEBS/s390x-$1
+	case $suite in
+	bookworm | trixie) ;;
+	*) die "no release userland for $suite (bookworm or trixie)" ;;
+	esac
+	userland
+	[ "$(cat "$root/.done" 2>/dev/null)" = "$suite $(cat "$CACHE/userland/.done")" ] &&
+		return 0
+	o=$(private_apt "s390x-$suite" "deb [arch=s390x] $(archive_uri) $suite main" \
+		"-o APT::Architecture=s390x -o APT::Architectures=s390x")
+	mkdir -p "$DEBS"
+	rm -rf "$root" "$root.ul"
+	cp -a "$CACHE/userland" "$root"
+	for p in libc6 libsmartcols1; do
+		deb=$(fetch_deb "$o" "$p")
+		dpkg-deb -x "$deb" "$root"
+	done
+	usrmerge "$root"
+	deb=$(fetch_deb "$o" util-linux)
+	dpkg-deb -x "$deb" "$root.ul"
+	usrmerge "$root.ul"
+	tools=$(cd "$root.ul" && ls usr/bin/lsmem usr/sbin/chmem) ||
+		die "no lsmem or chmem in ${deb##*/}"
+	(cd "$root.ul" && cp --parents $tools "$root/")
+	rm -rf "$root.ul"
+	echo "${deb##*/}" >"$root/.util-linux"
+	echo "$suite $(cat "$CACHE/userland/.done")" >"$root/.done"
+}
+
 # util-linux (lsmem, chmem) for the guest, statically cross-built.
 utillinux() {
 	"$(dirname "$0")/build-util-linux.sh"
@@ -237,7 +300,8 @@ utillinux() {
 for what in "$@"; do
 	case $what in
 	all) host; sources; userland ;;
-	host | sources | userland | utillinux | bench) "$what" ;;
+	host | sources | userland | utillinux | bench | debtools) "$what" ;;
+	userland-*) release_userland "${what#userland-}" ;;
 	src-*)
 		v=${what#src-}
 		v=${v%%-*}
