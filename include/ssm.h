@@ -74,7 +74,15 @@ struct ssm {
 	 * them. Written at load and unload only.
 	 */
 	unsigned long *adopted;
+	/*
+	 * Of those, the blocks still added as the kernel added them: online
+	 * when taken over, never removed by us since. An unload leaves such
+	 * a block to the kernel when it is online; every other online block
+	 * is ours to take back. Under config_lock.
+	 */
+	unsigned long *kernel_added;
 	unsigned int adopt_delay_ms;	/* testing: test_adopt_delay_ms */
+	unsigned int unload_delay_ms;	/* testing: test_unload_delay_ms */
 
 	/* backend=sim: let firmware check unassigned memory after an add */
 	void (*fw_checkpoint)(struct ssm *s);

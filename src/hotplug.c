@@ -432,6 +432,7 @@ static int ssm_remove_and_release(struct ssm *s, unsigned long block)
 		l->pins--;
 		ssm_pin(true, false);
 	}
+	clear_bit(block - l->first_block, s->kernel_added);
 	ssm_layout_set_block_state(l, block, SSM_BLOCK_STANDBY);
 	held = ssm_layout_block_held(l, block);
 	rc = ssm_layout_block_release(l, block, &ssm_client_fw_ops, &s->client);
@@ -668,6 +669,8 @@ unsigned long ssm_hotplug_adopt(struct ssm *s, unsigned long *nr_online)
 			continue;
 		}
 		set_bit(block - l->first_block, s->adopted);
+		if (online)
+			set_bit(block - l->first_block, s->kernel_added);
 		n++;
 		*nr_online += online;
 	}
@@ -800,7 +803,8 @@ int ssm_hotplug_init(struct ssm *s)
 	s->mgid = -1;
 	s->memmap = bitmap_zalloc(max(l->nr_blocks, 1UL), GFP_KERNEL);
 	s->adopted = bitmap_zalloc(max(l->nr_blocks, 1UL), GFP_KERNEL);
-	if (!s->memmap || !s->adopted) {
+	s->kernel_added = bitmap_zalloc(max(l->nr_blocks, 1UL), GFP_KERNEL);
+	if (!s->memmap || !s->adopted || !s->kernel_added) {
 		rc = -ENOMEM;
 		goto out_free;
 	}
@@ -827,8 +831,10 @@ out_group:
 out_free:
 	bitmap_free(s->memmap);
 	bitmap_free(s->adopted);
+	bitmap_free(s->kernel_added);
 	s->memmap = NULL;
 	s->adopted = NULL;
+	s->kernel_added = NULL;
 	return rc;
 }
 
@@ -856,6 +862,20 @@ static enum ssm_block_state ssm_block_settle(struct ssm *s,
 	return state;
 }
 
+/*
+ * Testing only (test_unload_delay_ms): the unload waits this long once it
+ * has begun (onlines no longer pin the module), before it takes the
+ * blocks back: room for an online to run into. Caller holds s->lock.
+ */
+static void ssm_unload_test_delay(struct ssm *s)
+{
+	if (!s->unload_delay_ms)
+		return;
+	mutex_unlock(&s->lock);
+	msleep(s->unload_delay_ms);
+	mutex_lock(&s->lock);
+}
+
 /* Unload: remove every block we added and give all increments back. */
 static void ssm_hotplug_remove_all(struct ssm *s)
 {
@@ -866,15 +886,20 @@ static void ssm_hotplug_remove_all(struct ssm *s)
 	mutex_lock(&s->config_lock);
 	mutex_lock(&s->lock);
 	l->closing = true;	/* the notifier refuses to online from now */
+	ssm_unload_test_delay(s);
 	for (block = l->first_block; block < ssm_last_block(l); block++) {
 		state = ssm_block_settle(s, block);
 		/*
 		 * Online blocks pin the module: only a failed load finds one
-		 * here, or an online that raced with the start of unload. One
-		 * the kernel had online when we took it over stays its own.
+		 * here, or an online that raced with the start of unload
+		 * (beside the kernel's notifier, which had assigned, it went
+		 * on). One the kernel had online when we took it over, still
+		 * as the kernel added it, stays its own; any other is ours,
+		 * taken back like the rest (and, taken over, given back
+		 * offline below).
 		 */
 		if (state == SSM_BLOCK_ONLINE &&
-		    test_and_clear_bit(block - l->first_block, s->adopted)) {
+		    test_and_clear_bit(block - l->first_block, s->kernel_added)) {
 			l->pins--;
 			ssm_pin(true, false);
 			continue;
@@ -918,6 +943,8 @@ void ssm_hotplug_exit(struct ssm *s)
 	s->mgid = -1;
 	bitmap_free(s->memmap);
 	bitmap_free(s->adopted);
+	bitmap_free(s->kernel_added);
 	s->memmap = NULL;
 	s->adopted = NULL;
+	s->kernel_added = NULL;
 }

@@ -69,6 +69,11 @@ module_param(test_adopt_delay_ms, uint, 0444);
 MODULE_PARM_DESC(test_adopt_delay_ms,
 		 "Testing only: milliseconds the takeover waits, once, between finding the state of the first block of the kernel's and taking it over (default 0): room for an online or offline to run into");
 
+static unsigned int test_unload_delay_ms;
+module_param(test_unload_delay_ms, uint, 0444);
+MODULE_PARM_DESC(test_unload_delay_ms,
+		 "Testing only: milliseconds the unload waits once it has begun, before it takes the blocks back (default 0): room for an online to run into");
+
 static char *sim_fault;
 module_param(sim_fault, charp, 0444);
 MODULE_PARM_DESC(sim_fault,
@@ -492,6 +497,7 @@ static int __init ssm_init(void)
 	init_waitqueue_head(&s->settled);
 	s->mode = p.mode;
 	s->adopt_delay_ms = test_adopt_delay_ms;
+	s->unload_delay_ms = test_unload_delay_ms;
 	ssm_probe_kernel(&p, &probe);
 	rc = ssm_refuse(s, ssm_layout_situation(&probe), &probe);
 	if (rc)

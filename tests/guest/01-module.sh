@@ -17,7 +17,7 @@ done
 [ "$(modinfo -F license $MOD)" = GPL ] || missing="$missing license=GPL"
 expect_eq "modinfo shows description, license GPL, version, parm" "$missing" ""
 missing=""
-for p in backend increment_size mode adopt test_adopt_delay_ms sim_fault sim_base sim_size; do
+for p in backend increment_size mode adopt test_adopt_delay_ms test_unload_delay_ms sim_fault sim_base sim_size; do
 	modinfo -F parm $MOD | grep -q "^$p:.*default" || missing="$missing $p"
 done
 expect_eq "modinfo describes every parameter, with its default" "$missing" ""

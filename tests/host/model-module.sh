@@ -680,4 +680,27 @@ offline OFF6 $M
 unload UNLOAD4
 [ "$(said OFF6) $(said UNLOAD4) ${left%%/*}" = "0 0 0" ] && ! warned
 result $? "offline through the module ($(said OFF6)) and unloaded ($(said UNLOAD4)): nothing assigned ($left), no warning in the log"
+
+# --- an online racing the unload (lazy mode) ---
+# Once delete_module() has begun, an online no longer pins the module;
+# beside the kernel's notifier, which has assigned by then, it goes on.
+# test_unload_delay_ms holds the unload there: memory$M, taken over
+# offline and added again by the module, goes online in that window. The
+# unload must take it back like any block of its own and give it to the
+# kernel offline, not leave it online in the module's memory group.
+if [ "$SERIES" = 6.12 ]; then
+	load LOAD5 test_unload_delay_ms=10000
+	guest "modprobe -r $MOD >/tmp/ro 2>&1 & echo \"$(tagq RPID) \$!\""
+	guest "while [ \"\$(cat /sys/module/$MOD/initstate 2>/dev/null)\" = live ]; do sleep 0.2; done"
+	online RACEU $M
+	guest "wait $(said RPID); echo \"$(tagq RUL) \$?\"" 300
+	standby_state >"$OUT/qmp-RUL.txt"
+	left=$(element1 "$OUT/qmp-RUL.txt")
+	new_lines RUL
+	grp=$(grep -c "memory group still in use" "$OUT/RUL-lines.txt")
+	guest "echo \"$(tagq RGONE) \$(test -d /sys/module/$MOD && echo loaded || echo gone)\""
+	[ "$(said RACEU) $(said RUL) $(said RGONE) ${left%%/*} $grp" = "0 0 gone 0 0" ] &&
+		all_offline MST5 && ! warned
+	result $? "memory$M online ($(said RACEU)) while the unload held: unloaded ($(said RUL), module $(said RGONE)), the kernel has its blocks back offline ($(said MST5)), nothing assigned ($left), $grp \"memory group still in use\", no warning"
+fi
 finish
