@@ -20,6 +20,7 @@
 #include <linux/init.h>
 #include <linux/kstrtox.h>
 #include <linux/log2.h>
+#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mm.h>
@@ -456,27 +457,40 @@ static u64 ssm_kernel_memmap_bytes(const struct ssm_layout *l)
 	return (u64)(l->block_size >> PAGE_SHIFT) * sizeof(struct page);
 }
 
+/* The same for the module's own add: none with the memmap on the block. */
+static u64 ssm_our_memmap_bytes(const struct ssm *s)
+{
+	if (s->memmap_default)
+		return 0;
+	return (u64)(s->layout.block_size >> PAGE_SHIFT) * sizeof(struct page);
+}
+
 /*
  * Take over what the kernel's initcall added (6.1 to 6.18 without mem=)
  * and say so: how many, from which state, what it gave back to the
  * system. Each block taken over offline was removed, and its memmap in
  * system memory freed with it; one taken over online stays as it is.
- * Said from what was removed, not from MemFree, which moves with
- * everything else the kernel does meanwhile (the per-CPU page lists
- * that removing memory drains, for one).
+ * Lazy mode adds the removed blocks again at once, with the memmap where
+ * this boot puts it: what that costs is not freed. Said from what was
+ * removed and added, not from MemFree, which moves with everything else
+ * the kernel does meanwhile (the per-CPU page lists that removing memory
+ * drains, for one).
  */
 static void ssm_adopt(struct ssm *s, unsigned long busy)
 {
 	unsigned long n, online;
-	u64 freed;
+	s64 per_block, freed;
 
 	if (!busy)
 		return;
 	n = ssm_hotplug_adopt(s, &online);
-	freed = (n - online) * ssm_kernel_memmap_bytes(&s->layout);
-	pr_info("took over %lu of %lu standby %s the kernel had added at boot: %lu offline, %lu online; system memory freed: %lluM\n",
+	per_block = ssm_kernel_memmap_bytes(&s->layout);
+	if (ssm_lazy(s))
+		per_block -= ssm_our_memmap_bytes(s);
+	freed = (s64)(n - online) * per_block;
+	pr_info("took over %lu of %lu standby %s the kernel had added at boot: %lu offline, %lu online; system memory freed: %lldM\n",
 		n, busy, busy == 1 ? "block" : "blocks", n - online, online,
-		freed / SZ_1M);
+		div_s64(freed, SZ_1M));
 }
 
 static int __init ssm_init(void)
