@@ -291,9 +291,11 @@ remove_second() {
 	rm -f "$R/.ssm-second"
 }
 
-# What an earlier run left: a second kernel's headers, the package, a
+# What an earlier run left: a dpkg run it was stopped in (what dpkg
+# itself asks for then), a second kernel's headers, the package, a
 # hand-made dkms registration (the module was s390_standby_mem in dkms
 # before the package).
+in_chroot dpkg --configure -a >&2 || die "dpkg --configure -a in the chroot failed"
 remove_second >&2
 if in_chroot dpkg -s "$PKG" >/dev/null 2>&1; then
 	in_chroot apt-get purge -y -qq "$PKG" >&2 || die "cannot purge the earlier $PKG"
