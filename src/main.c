@@ -446,6 +446,12 @@ static void ssm_probe_kernel(const struct ssm_params *p, struct ssm_probe *probe
 	probe->adopt_declined = p->adopt_declined;
 }
 
+/* The memmap (struct pages) of one block */
+static u64 ssm_block_memmap_bytes(const struct ssm_layout *l)
+{
+	return (u64)(l->block_size >> PAGE_SHIFT) * sizeof(struct page);
+}
+
 /*
  * The memmap of one block as the kernel's initcall added it, in system
  * memory: none when it put the memmap on the block itself.
@@ -454,7 +460,7 @@ static u64 ssm_kernel_memmap_bytes(const struct ssm_layout *l)
 {
 	if (ssm_compat_kernel_standby_flags() & MHP_MEMMAP_ON_MEMORY)
 		return 0;
-	return (u64)(l->block_size >> PAGE_SHIFT) * sizeof(struct page);
+	return ssm_block_memmap_bytes(l);
 }
 
 /* The same for the module's own add: none with the memmap on the block. */
@@ -462,7 +468,7 @@ static u64 ssm_our_memmap_bytes(const struct ssm *s)
 {
 	if (s->memmap_default)
 		return 0;
-	return (u64)(s->layout.block_size >> PAGE_SHIFT) * sizeof(struct page);
+	return ssm_block_memmap_bytes(&s->layout);
 }
 
 /*
