@@ -112,9 +112,10 @@ fetch_earlier_update() {
 	return 1
 }
 
+DEB_PKGS="dpkg-dev debhelper dh-dkms lintian"
 HOST_PKGS="gcc-s390x-linux-gnu libc6-dev-s390x-cross bc flex bison libelf-dev
 	libssl-dev cpio kmod sparse dkms make gcc python3 perl xz-utils gawk
-	rsync file mmdebstrap curl dpkg-dev debhelper dh-dkms lintian"
+	rsync file mmdebstrap curl $DEB_PKGS"
 
 host() {
 	local uri list=/etc/apt/sources.list.d/s390-standby-mem-backports.list
@@ -217,11 +218,11 @@ userland() {
 	echo "$USERLAND_SUITE $USERLAND_PKGS" >"$root/.done"
 }
 
-# make deb: what dpkg-buildpackage needs for debian/ (and lintian).
-DEB_PKGS="dpkg-dev debhelper dh-dkms lintian"
-debtools() {
+# apt_missing <package>...: install those not installed yet (the lists
+# refreshed only when the install needs it)
+apt_missing() {
 	local p missing=""
-	for p in $DEB_PKGS; do
+	for p in "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 			missing="$missing $p"
 	done
@@ -234,13 +235,15 @@ debtools() {
 		die "cannot install$missing"
 }
 
+# make deb: what dpkg-buildpackage needs for debian/ (and lintian).
+debtools() {
+	# shellcheck disable=SC2086
+	apt_missing $DEB_PKGS
+}
+
 # make bench: gnuplot for the plot.
 bench() {
-	dpkg-query -W -f='${Status}' gnuplot-nox 2>/dev/null | grep -q "ok installed" && return 0
-	log "apt install gnuplot-nox"
-	apt-get install -y -qq --no-install-recommends gnuplot-nox >&2 ||
-		{ apt-get update -qq >&2 && apt-get install -y -qq --no-install-recommends gnuplot-nox >&2; } ||
-		die "cannot install gnuplot-nox"
+	apt_missing gnuplot-nox
 }
 
 # usrmerge <root>: a Debian package's /bin, /sbin and /lib below usr/, as
