@@ -4,7 +4,9 @@
 #
 #   make               build s390_standby_mem.ko; without KDIR, against the
 #                      cached test kernel (KVER=6.12 by default, built on
-#                      first use under $(SSM_CACHE))
+#                      first use under $(SSM_CACHE)); and the daemon
+#   make daemon        the memory-on-demand daemon daemon/s390-standby-memd
+#                      (for s390x: $(CROSS_COMPILE)gcc)
 #   make KDIR=/lib/modules/$(uname -r)/build   native build on s390x
 #   make install       install the module through the kernel's modules_install
 #                      into $(INSTALL_MOD_PATH)/lib/modules/<release>/updates
@@ -18,7 +20,8 @@
 #   make demo          boot an s390x guest and show standby memory going online
 #   make bench         measurements (memory cost, online speed, scale)
 #   make stress DURATION=600   the long concurrency run
-#   make deb           the Debian package s390-standby-mem-dkms in build/
+#   make deb           the Debian packages s390-standby-mem-dkms and
+#                      s390-standby-memd in build/
 #
 # ARCH=s390 and CROSS_COMPILE=s390x-linux-gnu- are defaults off s390x.
 
@@ -34,10 +37,13 @@ CROSS_COMPILE ?= s390x-linux-gnu-
 export ARCH CROSS_COMPILE
 endif
 
-.PHONY: all modules kunit test-modules install uninstall check check-full demo bench deb \
-	stress clean distclean help
+.PHONY: all modules daemon kunit test-modules install uninstall check check-full demo bench \
+	deb stress clean distclean help
 
-all: modules
+all: modules daemon
+
+daemon:
+	+$(MAKE) -C daemon CC=$(CROSS_COMPILE)gcc
 
 # kunit: the module and its KUnit test module (needs CONFIG_KUNIT).
 # test-modules: those, and the guest tests' helper and bench modules.
@@ -120,6 +126,7 @@ clean:
 		rm -f $$d/*.o $$d/.*.cmd $$d/*.ko $$d/*.mod $$d/*.mod.c \
 			$$d/Module.symvers $$d/modules.order $$d/.*.o.d; \
 	done
+	$(MAKE) -C daemon clean
 
 distclean: clean
 	rm -rf build
