@@ -15,7 +15,8 @@
 #   one boot per kind of evidence: KUnit, the module alone in lazy and
 #   configure mode with the fault matrix, util-linux and concurrency, and
 #   the real-machine situation beside the kernel's own SCLP notifier (its
-#   test double, ssm.twin=1).
+#   test double, ssm.twin=1); the Debian packages (lintian); and the
+#   memory-on-demand daemon's short run.
 # full (make check-full): all of check, and the kernels 6.1, 7.3,
 #   6.12-debug (KASAN, kmemleak, UBSAN, pattern-initialised stacks) and
 #   6.12-failalloc (page allocations can fail), the module built against
@@ -23,7 +24,7 @@
 #   (their packaged headers and compiler, dkms install, their unmodified
 #   kernels), and the boots of tier "full" below: kernel faults, memory
 #   pressure, concurrency at full length, the /sys/firmware/memory
-#   layout, takeover, the kernel's hotplug policy.
+#   layout, takeover, the kernel's hotplug policy, the daemon's whole run.
 #
 # Every test of every boot must print at least the number of checks
 # committed for it in tests/guest/expected-counts ("<boot> <test> <n>"):
@@ -55,8 +56,15 @@ export ARCH=s390 CROSS_COMPILE=s390x-linux-gnu-
 [ "$(uname -m)" = s390x ] && unset ARCH CROSS_COMPILE
 START=$(date +%s)
 
-# in_tier <tier>: a step of that tier runs in this one
-in_tier() { [ "$1" = check ] || [ "$TIER" = full ]; }
+# in_tier <tier>: a step of that tier runs in this one; "quick" is make
+# check's shorter form of something make check-full runs whole
+in_tier() {
+	case $1 in
+	check) true ;;
+	quick) [ "$TIER" = check ] ;;
+	*) [ "$TIER" = full ] ;;
+	esac
+}
 # want_kernel <series>: the series is among those this run covers
 want_kernel() { [[ " $KERNELS " == *" $1 "* ]]; }
 
@@ -263,6 +271,8 @@ BOOTS="
 check 6.12-lazy 6.12 00-kunit,01-module,05-faults,02-lazy
 check 6.12-configure 6.12 03-configure,04-utillinux,08-concurrency
 check 6.12-twin 6.12 11-twin,15-twin-faults -a ssm.twin=1
+quick 6.12-daemon-short 6.12 18-daemon -a ssm.memd=short
+full 6.12-daemon 6.12 18-daemon -T 1800
 full 6.12-concurrency-lazy 6.12 09-concurrency-lazy
 full 6.12-layout 6.12 10-layout -a mem=1088M
 full 6.12-twin-concurrency 6.12 08-concurrency -a ssm.twin=1
@@ -280,6 +290,9 @@ full 6.12-debug 6.12-debug 02-lazy,03-configure,05-faults,12-kmemleak -T 1500
 full 6.12-failalloc 6.12-failalloc 16-noalloc
 "
 # Notes on the boots:
+# - 6.12-daemon: the memory-on-demand daemon (daemon/) with 1 GiB of boot
+#   and 1 GiB of standby memory; make check runs its short form
+#   (6.12-daemon-short: configure mode's growth and the usage checks).
 # - 6.12-twin: the real-machine situation, the kernel's own notifier (its
 #   test double) beside us. 11-twin runs lazy and configure mode through
 #   it; 6.12-twin-concurrency races our code with its notifier under

@@ -71,6 +71,9 @@ for prog in "$TOP"/tests/guest/prog/*.c; do
 		"$root/usr/bin/$(basename "$prog" .c)" "$prog" ||
 		die "cannot build $prog"
 done
+# The memory-on-demand daemon, with its own Makefile's flags.
+make -s -C "$TOP/daemon" CC=s390x-linux-gnu-gcc LDFLAGS=-static \
+	OUT="$root/usr/sbin" || die "cannot build the daemon"
 
 # Our modules, found by name through depmod.
 moddir=$root/lib/modules/$KREL

@@ -78,9 +78,22 @@ function finish() {
 	if (line ~ /INFO: task .* blocked|soft lockup|hard LOCKUP|rcu_sched self-detected|rcu: INFO|detected stalls on (CPUs|tasks)/)
 		print "hang|" line
 	# warn_alloc() prints no WARNING tag: "<comm>: page allocation
-	# failure: order:N, mode:..."
-	if (line ~ /page allocation failure: order:/)
-		print "allocation failure|" line
+	# failure: order:N, mode:...". The one exception: the victim of an
+	# OOM kill failing the allocation of the fault it was killed in, on
+	# its way out (a test's control that is meant to be OOM-killed,
+	# 18-daemon): once, right after its kill, for that process only.
+	if (line ~ /Out of memory: Killed process [0-9]+ \(/) {
+		victim = line
+		sub(/.*Killed process [0-9]+ \(/, "", victim)
+		sub(/\).*/, "", victim)
+		next
+	}
+	if (line ~ /page allocation failure: order:/) {
+		if (victim != "" && index(line, "] " victim ": page allocation failure: "))
+			victim = ""
+		else
+			print "allocation failure|" line
+	}
 	if (line ~ /written while unassigned|refusing to unassign boot memory|while it owed [0-9]+ answers/)
 		print "firmware misuse|" line
 }
