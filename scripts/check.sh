@@ -242,18 +242,58 @@ deb_check() {
 }
 step "the Debian package s390-standby-mem-dkms builds and ships the source for dkms" deb_check
 
+# The daemon's package (s390x, cross-built): the program for s390x, its
+# unit installed but neither enabled nor started, the commented policy as
+# a conffile, the manual.
+memd_deb_check() {
+	local deb list f
+	deb=build/s390-standby-memd_"$(scripts/version.sh)"_s390x.deb
+	[ -f "$deb" ] || { echo "no $deb (make deb)"; return 1; }
+	list=$(dpkg-deb -c "$deb" | awk '{ print $6 }')
+	echo "$list"
+	dpkg-deb -f "$deb" Package Architecture Depends
+	for f in ./usr/sbin/s390-standby-memd ./lib/systemd/system/s390-standby-memd.service \
+		./etc/s390-standby-memd.conf ./usr/share/man/man8/s390-standby-memd.8.gz; do
+		echo "$list" | grep -qx "$f" || { echo "missing: $f"; return 1; }
+	done
+	[ "$(dpkg-deb -f "$deb" Architecture)" = s390x ] || return 1
+	dpkg-deb -f "$deb" Depends | grep -q '^libc6 (>= ' || { echo "no libc6 dependency"; return 1; }
+	dpkg-deb --fsys-tarfile "$deb" | tar -xOf - ./usr/sbin/s390-standby-memd >"$OUT/memd.bin"
+	file "$OUT/memd.bin" | grep -q 'ELF 64-bit MSB .*IBM S/390' ||
+		{ file "$OUT/memd.bin"; return 1; }
+	[ "$(dpkg-deb -I "$deb" conffiles)" = /etc/s390-standby-memd.conf ] ||
+		{ echo "conffiles: $(dpkg-deb -I "$deb" conffiles)"; return 1; }
+	! dpkg-deb --fsys-tarfile "$deb" | tar -xOf - ./etc/s390-standby-memd.conf |
+		grep -v '^#' | grep . || { echo "a policy line not commented out"; return 1; }
+	# dh_installsystemd --no-enable --no-start: nothing starts it, and
+	# it is enabled again only where the administrator had (the
+	# --no-enable form: only for a unit debian-installed before)
+	dpkg-deb -I "$deb" postinst | awk '
+		/deb-systemd-invoke/ { bad = 1 }
+		/deb-systemd-helper enable/ && !cond { bad = 1 }
+		/debian-installed/ { cond = 1 } /^[[:space:]]*fi/ { cond = 0 }
+		END { exit bad }' ||
+		{ echo "the postinst enables or starts the service"; return 1; }
+}
+step "the Debian package s390-standby-memd: the daemon for s390x, its unit disabled, its policy a conffile" \
+	memd_deb_check
+
 # lintian, as Debian runs it on every upload: no error and no warning;
 # what it says below that is explained in README (Debian)
 lintian_check() {
 	local out
+	local ver
+	ver=$(scripts/version.sh) || return 1
 	out=$(lintian -I -E --pedantic --fail-on error,warning \
-		build/s390-standby-mem-dkms_"$(scripts/version.sh)"_all.deb 2>&1) ||
+		build/s390-standby-mem-dkms_"${ver}"_all.deb \
+		build/s390-standby-memd_"${ver}"_s390x.deb 2>&1) ||
 		{ echo "$out"; return 1; }
 	echo "$out" | grep -v "root privileges"
 	[ "$(echo "$out" | grep -c '^[A-Z]: ')" = \
-	  "$(echo "$out" | grep -c '^P: s390-standby-mem-dkms: repeated-path-segment src ')" ]
+	  "$(echo "$out" | grep -c -e '^P: s390-standby-mem-dkms: repeated-path-segment src ' \
+		-e '^I: s390-standby-memd: package-supports-alternative-init-but-no-init.d-script ')" ]
 }
-step "lintian on the package: no error or warning, only the tag README explains" lintian_check
+step "lintian on the packages: no error or warning, only the tags README explains" lintian_check
 
 # DKMS and make install: the packaged source builds against every kernel.
 for k in 6.12 6.1 7.3; do
