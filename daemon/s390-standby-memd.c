@@ -765,6 +765,9 @@ static int decide(struct daemon *d)
 	char why[160];
 	int b;
 
+	/* the module may have been loaded again, in another mode */
+	if (probe_machine(d))
+		return 0;
 	reconcile(d);
 	/* a trigger not acted on (interval, back-off) goes stale */
 	if (d->pressure_at &&
