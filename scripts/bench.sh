@@ -14,6 +14,9 @@
 #   bench/results/<kernel>.csv   metric,method,param,unit,median,min,max,n
 #   bench/results/<kernel>.txt   the summary printed at the end
 #   bench/results/<kernel>.png   system memory cost against standby size
+# and, first, one boot per kernel for the memory-on-demand daemon
+# (ssm.bench=daemon): bench/results/daemon-<kernel>.{csv,txt}; PARTS=daemon
+# runs that alone.
 # Measurements only: nothing here passes or fails on a number. The guests
 # run under TCG (software emulation): read ratios, not milliseconds.
 set -uo pipefail
@@ -64,7 +67,45 @@ aggregate() {
 	}'
 }
 
+# daemon_summary <csv>: the daemon's figures as README quotes them
+daemon_summary() {
+	awk -F, 'NR > 1 { k = $1 "/" $2; med[k] = $5; lo[k] = $6; hi[k] = $7; n[k] = $8 }
+	function r(k) { return (k in med) ? sprintf("%d [%d-%d] (n=%d)", med[k], lo[k], hi[k], n[k]) : "-" }
+	END {
+		print ""
+		print "Memory on demand (s390-standby-memd, configure mode; 1 GiB boot and 1 GiB"
+		print "standby memory; a program growing to 1.6 GiB by 64 MiB every 0.5 s), ms,"
+		print "median [min-max]:"
+		printf "  pressure trigger to block online  %s, p95 %s\n",
+			r("memd_trigger_to_online_ms/pressure"), med["memd_trigger_to_online_p95_ms/pressure"]
+		printf "  one online (floor policy)         %s\n", r("memd_online_ms/floor")
+		printf "  memory stall (PSI full), with     %s\n", r("stall_full_ms/with-daemon")
+		printf "  memory stall (PSI full), without  %s (until the OOM kill)\n", r("stall_full_ms/without")
+		printf "  the program ended well in %d of %d runs with the daemon, %d of %d without\n",
+			med["memd_ended_well/with-daemon"], med["memd_runs/with-daemon"],
+			med["memd_ended_well/without"], med["memd_runs/without"]
+		printf "  daemon peak RSS (VmHWM)           %s kB\n", r("memd_peak_rss_kb/daemon")
+		if (("stall_full_ms/with-daemon" in med) && ("memd_online_ms/floor" in med))
+			printf "  goal, a stall no longer than one online: %s (%d ms against %d ms)\n",
+				hi["stall_full_ms/with-daemon"] <= med["memd_online_ms/floor"] ? "met" : "missed",
+				hi["stall_full_ms/with-daemon"], med["memd_online_ms/floor"]
+	}' "$1"
+}
+
 fail=0
+# The memory-on-demand daemon, apart from the module's figures:
+# bench/results/daemon-<kernel>.csv and .txt. PARTS=daemon: this alone.
+for k in $KERNELS; do
+	boot "$k" "bench-daemon-$k" -T 3600 -a ssm.bench=daemon || fail=1
+	aggregate "$TOP/build/bench-daemon-$k.log" >"$RES/daemon-$k.csv"
+	{
+		echo "== make bench, the daemon: Linux $k, 2 guest CPUs (TCG); host: =="
+		cat "$TOP/build/bench-daemon-$k.host"
+		daemon_summary "$RES/daemon-$k.csv"
+	} | tee "$RES/daemon-$k.txt"
+done
+[ "${PARTS:-}" = daemon ] && exit $fail
+
 for k in $KERNELS; do
 	t0=$(date +%s)
 	logs=()

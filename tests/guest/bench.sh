@@ -4,7 +4,7 @@
 # make bench, guest side. Every measurement is printed as
 # "csv <metric> <method> <param> <unit> <value>..." for the host to turn
 # into median, min and max. Not a test: it asserts only that each
-# measurement could be taken. Three parts, chosen by ssm.bench= on the kernel
+# measurement could be taken. Four parts, chosen by ssm.bench= on the kernel
 # command line:
 #
 #   main   (-m 2G: 4 standby blocks) system memory cost; add, online,
@@ -16,6 +16,8 @@
 #   adopt  (-m 2G, the kernel's notifier's test double adding the standby
 #	   memory at boot as a stock kernel does) the system memory a
 #	   takeover of the kernel's standby blocks frees, per GiB
+#   daemon (-m 2G) the memory-on-demand daemon: a growing program with
+#	   and without it (bench-daemon.sh)
 #
 # Methods: lazy and configure (ours, simulated firmware with and without
 # its canaries), baseline (add_memory() with the memmap in system memory:
@@ -62,6 +64,12 @@ have_flag memmap_on_memory && have_flag offline_inaccessible &&
 flags_of() { case $1 in baseline) echo none ;; upstream) echo $UPSTREAM ;; esac; }
 base_add() { tw $CTL "add $(($START + $2 * BS)) $(($3 * BS)) $(flags_of $1)"; }
 base_rem() { tw $CTL "remove $(($START + $2 * BS)) $(($3 * BS))"; }
+
+# --- daemon: memory on demand (bench-daemon.sh) --------------------------
+if [ "$PART" = daemon ]; then
+	. ./bench-daemon.sh
+	exit 0
+fi
 
 # --- adopt: a stock kernel's standby blocks taken over --------------------
 # ssm.twin=add_standby=1: the kernel's notifier's test double added all
