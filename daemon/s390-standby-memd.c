@@ -19,10 +19,12 @@
  *   /sys/module/s390_standby_mem/status/{mode,online_blocks} if there.
  *
  * The blocks it brought online are listed in a state file (one number a
- * line, replaced atomically): an entry is written before a block is
- * touched and removed after it is given back, so after a crash or kill -9
- * the next start re-reads it and finishes what was half done (a block
- * configured but not online is deconfigured again). It never offlines a
+ * line, rewritten in place: save_state()): an entry is written before a
+ * block is touched and removed after it is given back, so after a crash
+ * or kill -9 the next start re-reads it and finishes what was half done
+ * (a block configured but not online is deconfigured again). Nothing on
+ * the way to an online needs memory (its pages are locked, the state
+ * file keeps its size, the log line comes after). It never offlines a
  * block that is not in that list unless give_back_others = yes.
  *
  * Exit status: 0 done, 1 a failure at run time (--once: the change
@@ -42,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -124,6 +127,9 @@ struct daemon {
 	struct config cfg;
 	const char *config_path;
 	const char *state_path;
+	int state_fd;			/* open for the daemon's life */
+	char *state_buf;		/* its contents, state_len bytes */
+	size_t state_len;
 	bool dry_run, once;
 	enum mode mode;
 	long block_mib;
@@ -481,46 +487,84 @@ static long standby_online_mib(struct daemon *d)
 
 /* ---- the state file ---- */
 
+/*
+ * The state file is opened once and keeps its size: save_state() rewrites
+ * it in place, so that listing a block on the way to its online needs no
+ * memory. A new file (and a rename) would need a fresh page of tmpfs at
+ * the very moment memory is short: the first version did, and its own
+ * write invoked the OOM killer. One entry a line, the rest of the file
+ * blank lines; state_len (whole pages) holds every block there is.
+ */
 static int save_state(struct daemon *d)
 {
-	char tmp[PATH_MAX];
-	FILE *f;
+	size_t n = 0;
 	int b;
 
-	snprintf(tmp, sizeof(tmp), "%s.new", d->state_path);
-	f = fopen(tmp, "we");
-	if (!f)
-		goto fail;
-	for (b = 0; b < d->nr; b++)
-		if (d->ours[b])
-			fprintf(f, "%d\n", b);
-	if (fflush(f) || fsync(fileno(f))) {
-		fclose(f);
-		goto fail;
+	memset(d->state_buf, '\n', d->state_len);
+	for (b = 0; b < d->nr; b++) {
+		if (!d->ours[b])
+			continue;
+		if (n + 8 > d->state_len)
+			break;		/* cannot be: sized for d->nr */
+		n += sprintf(d->state_buf + n, "%d", b);
+		d->state_buf[n++] = '\n';
 	}
-	fclose(f);
-	if (!rename(tmp, d->state_path))
+	if (pwrite(d->state_fd, d->state_buf, d->state_len, 0) ==
+	    (ssize_t)d->state_len)
 		return 0;
-fail:
 	say(LOG_ERR, "%s: %s", d->state_path, strerror(errno));
 	return -1;
 }
 
-static void load_state(struct daemon *d)
+/*
+ * open_state() - open the state file, read the blocks it lists, and give
+ * it its size: a line for every block there is (d->nr, scanned before),
+ * whole pages, written now, while memory is not short.
+ */
+static int open_state(struct daemon *d)
 {
-	FILE *f = fopen(d->state_path, "re");
-	int b;
+	char buf[4096], *p, *end;
+	ssize_t got;
+	size_t len;
+	long b;
 
-	if (!f)
-		return;
-	while (fscanf(f, "%d", &b) == 1) {
-		if (b < 0 || b >= MAX_BLOCKS)
-			continue;
-		d->ours[b] = true;
-		if (b >= d->nr)
-			d->nr = b + 1;
+	/* a dry run writes nothing, its own list neither */
+	d->state_fd = d->dry_run ? open(d->state_path, O_RDONLY | O_CLOEXEC) :
+		open(d->state_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (d->state_fd < 0 && d->dry_run && errno == ENOENT)
+		return 0;
+	if (d->state_fd < 0) {
+		say(LOG_ERR, "%s: %s", d->state_path, strerror(errno));
+		return -1;
 	}
-	fclose(f);
+	/* entries never span the 4 KiB reads: lines end inside each */
+	while ((got = read(d->state_fd, buf, sizeof(buf) - 1)) > 0) {
+		buf[got] = 0;
+		for (p = buf; *p; p = end) {
+			b = strtol(p, &end, 10);
+			if (end == p) {
+				end = p + 1;
+				continue;
+			}
+			if (b >= 0 && b < MAX_BLOCKS) {
+				d->ours[b] = true;
+				if (b >= d->nr)
+					d->nr = b + 1;
+			}
+		}
+	}
+	len = ((size_t)d->nr * 6 + 4095) & ~(size_t)4095;
+	d->state_buf = malloc(len);
+	if (!d->state_buf)
+		return -1;
+	d->state_len = len;
+	if (d->dry_run)
+		return 0;
+	if (ftruncate(d->state_fd, len)) {
+		say(LOG_ERR, "%s: %s", d->state_path, strerror(errno));
+		return -1;
+	}
+	return save_state(d);
 }
 
 /*
@@ -617,29 +661,36 @@ static int next_standby(struct daemon *d)
 /*
  * online() - bring @block online: in configure mode configure it first,
  * and deconfigure it again if the online fails. Listed in the state file
- * before the first write.
+ * before the first write. Memory may be short right now: nothing on the
+ * way to the online needs any (the state file is rewritten in place, the
+ * program's pages are locked), and the line that says what happened
+ * comes after it (a log line can need a page of its own).
  */
 static int online(struct daemon *d, int block, const char *why,
 		  double trigger)
 {
+	const char *failed = NULL;
 	char path[128];
 	double t0 = now();
-	int err;
+	int err = 0;
 
-	say(LOG_INFO, "online memory%d (%ld MiB): %s%s", block, d->block_mib,
-	    why, d->dry_run ? " (dry run: nothing done)" : "");
 	d->last_change = t0;
-	if (d->dry_run)
+	if (d->dry_run) {
+		say(LOG_INFO, "online memory%d (%ld MiB): %s (dry run: nothing done)",
+		    block, d->block_mib, why);
 		return 0;
+	}
 	d->ours[block] = true;
-	if (save_state(d))
+	if (save_state(d)) {
+		err = -errno;
+		failed = "state file";
 		goto undo;
+	}
 	if (d->mode == CONFIGURE) {
 		block_path(path, sizeof(path), FWMEM, block, "config");
 		err = write_word(path, "1");
 		if (err) {
-			say(LOG_ERR, "memory%d: configure failed: %s",
-			    block, strerror(-err));
+			failed = "configure";
 			goto undo;
 		}
 	}
@@ -647,15 +698,13 @@ static int online(struct daemon *d, int block, const char *why,
 	err = write_word(path, d->cfg.online_type ? "online_movable" :
 			 "online_kernel");
 	if (err) {
-		say(LOG_ERR, "memory%d: online failed: %s", block,
-		    strerror(-err));
+		failed = "online";
 		if (d->mode == CONFIGURE) {
 			block_path(path, sizeof(path), FWMEM, block, "config");
-			err = write_word(path, "0");
-			if (err) {
+			if (write_word(path, "0")) {
 				/* kept listed: reconcile() retries */
-				say(LOG_ERR, "memory%d: deconfigure after the failed online failed: %s",
-				    block, strerror(-err));
+				say(LOG_ERR, "online memory%d (%ld MiB): %s; online failed: %s, and the deconfigure after it failed too",
+				    block, d->block_mib, why, strerror(-err));
 				back_off(d);
 				return -1;
 			}
@@ -663,15 +712,18 @@ static int online(struct daemon *d, int block, const char *why,
 		goto undo;
 	}
 	if (trigger)
-		say(LOG_INFO, "memory%d online in %.0f ms, %.0f ms after the pressure trigger",
-		    block, (now() - t0) * 1e3, (now() - trigger) * 1e3);
+		say(LOG_INFO, "online memory%d (%ld MiB): %s; in %.0f ms, %.0f ms after the pressure trigger",
+		    block, d->block_mib, why, (now() - t0) * 1e3,
+		    (now() - trigger) * 1e3);
 	else
-		say(LOG_INFO, "memory%d online in %.0f ms", block,
-		    (now() - t0) * 1e3);
+		say(LOG_INFO, "online memory%d (%ld MiB): %s; in %.0f ms",
+		    block, d->block_mib, why, (now() - t0) * 1e3);
 	d->retry_s = d->cfg.retry_min_s;
 	d->retry_at = 0;
 	return 0;
 undo:
+	say(LOG_ERR, "online memory%d (%ld MiB): %s; %s failed: %s", block,
+	    d->block_mib, why, failed, strerror(-err));
 	d->ours[block] = false;
 	save_state(d);
 	back_off(d);
@@ -871,6 +923,23 @@ static void reload(struct daemon *d)
 	    c.floor_mib, c.ceiling_mib, c.cooldown_s);
 }
 
+/*
+ * lock_memory() - every page of the daemon resident and locked, now and
+ * later, and the stack its deepest call needs touched now: a page fault
+ * on the way to an online would need memory at the moment there is none.
+ */
+static void lock_memory(void)
+{
+	volatile char stack[64 * 1024];
+	size_t i;
+
+	for (i = 0; i < sizeof(stack); i += 4096)
+		stack[i] = 0;
+	if (mlockall(MCL_CURRENT | MCL_FUTURE))
+		say(LOG_WARNING, "mlockall: %s: its pages may have to be read back when memory is short",
+		    strerror(errno));
+}
+
 static int signals(void)
 {
 	sigset_t set;
@@ -968,7 +1037,11 @@ int main(int argc, char **argv)
 	if (check)
 		return 0;
 	d.retry_s = d.cfg.retry_min_s;
-	load_state(&d);
+	lock_memory();
+	scan_blocks(&d, SYSMEM);
+	scan_blocks(&d, FWMEM);
+	if (open_state(&d))
+		return 1;
 	say(LOG_INFO, "%s mode, blocks of %ld MiB; floor %ld MiB, ceiling %ld MiB, cool-down %ld s%s",
 	    d.mode == CONFIGURE ? "configure" : "lazy", d.block_mib,
 	    d.cfg.floor_mib, d.cfg.ceiling_mib, d.cfg.cooldown_s,
