@@ -69,11 +69,11 @@ for r in $(seq 1 $DREPS); do
 	out_with="$out_with $1"
 	stall_with="$stall_with $2"
 	peaks="$peaks $(cat /tmp/peak)"
-	trig="$trig $(sed -n 's/.* online in [0-9]* ms, \([0-9]*\) ms after the pressure trigger$/\1/p' $DLOG)"
+	trig="$trig $(sed -n 's/.*; in [0-9]* ms, \([0-9]*\) ms after the pressure trigger$/\1/p' $DLOG)"
 	[ "$1" = 1 ] && ok "daemon bench $r: pressure policy, the program ended well" ||
 		not_ok "daemon bench $r: pressure policy, the program ended well ($(tail -n 1 /tmp/grow.out))"
 	set -- $(one_run floor)
-	onl="$onl $(sed -n 's/.*memory[0-9]* online in \([0-9]*\) ms$/\1/p' $DLOG)"
+	onl="$onl $(sed -n 's/.*; in \([0-9]*\) ms$/\1/p' $DLOG)"
 	[ "$1" = 1 ] && ok "daemon bench $r: floor policy, the program ended well" ||
 		not_ok "daemon bench $r: floor policy, the program ended well"
 	set -- $(one_run none)
