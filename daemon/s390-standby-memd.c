@@ -952,12 +952,30 @@ static int signals(void)
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
+/*
+ * poll_timeout() - ms until the next decision is due: check_s, or sooner
+ * when a pressure trigger waits for interval_s or the back-off to pass
+ * (the trigger fires once per window; it may not fire again).
+ */
+static int poll_timeout(struct daemon *d)
+{
+	double t = now(), due = t + d->cfg.check_s, at;
+
+	if (d->pressure_at) {
+		at = d->last_change + d->cfg.interval_s;
+		if (d->retry_at > at)
+			at = d->retry_at;
+		if (at < due)
+			due = at;
+	}
+	return due - t < 0.01 ? 10 : (int)((due - t) * 1000) + 1;
+}
+
 static int run(struct daemon *d)
 {
 	struct signalfd_siginfo si;
 	struct pollfd p[2];
 	int sfd = signals();
-	long t;
 
 	if (sfd < 0) {
 		say(LOG_ERR, "signalfd: %s", strerror(errno));
@@ -967,8 +985,7 @@ static int run(struct daemon *d)
 		decide(d);
 		p[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 		p[1] = (struct pollfd){ .fd = d->psi_fd, .events = POLLPRI };
-		t = d->cfg.check_s * 1000;
-		if (poll(p, 2, t) < 0 && errno != EINTR) {
+		if (poll(p, 2, poll_timeout(d)) < 0 && errno != EINTR) {
 			say(LOG_ERR, "poll: %s", strerror(errno));
 			return 1;
 		}
