@@ -76,9 +76,9 @@ daemon_summary() {
 		print "Memory on demand (s390-standby-memd, configure mode; 1 GiB boot and 1 GiB"
 		print "standby memory; a program growing to 1.6 GiB by 64 MiB every 0.5 s), ms,"
 		print "median [min-max]:"
-		printf "  pressure trigger to block online  %s, p95 %s\n",
+		printf "  pressure trigger to block online  %s, p95 %s (no floor)\n",
 			r("memd_trigger_to_online_ms/pressure"), med["memd_trigger_to_online_p95_ms/pressure"]
-		printf "  one online (floor policy)         %s\n", r("memd_online_ms/floor")
+		printf "  one online (floor and trigger)    %s\n", r("memd_online_ms/floor")
 		printf "  memory stall (PSI full), with     %s\n", r("stall_full_ms/with-daemon")
 		printf "  memory stall (PSI full), without  %s (until the OOM kill)\n", r("stall_full_ms/without")
 		printf "  the program ended well in %d of %d runs with the daemon, %d of %d without\n",
