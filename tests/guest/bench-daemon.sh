@@ -38,7 +38,7 @@ one_run() {
 	floor)
 		printf 'floor_mib = 320\nceiling_mib = 640\npressure_ms = 50\npressure_window_ms = 500\ninterval_s = 1\ncheck_s = 1\n' >$DCONF ;;
 	pressure)
-		printf 'floor_mib = 0\nceiling_mib = 640\npressure_ms = 50\npressure_window_ms = 500\ninterval_s = 1\ncheck_s = 3600\n' >$DCONF ;;
+		printf 'floor_mib = 0\nceiling_mib = 640\npressure_ms = 1\npressure_window_ms = 500\ninterval_s = 1\ncheck_s = 3600\n' >$DCONF ;;
 	esac
 	if [ "$1" != none ]; then
 		$MEMD --config $DCONF --state $DSTATE 2>$DLOG &
