@@ -504,8 +504,16 @@ static int save_state(struct daemon *d)
 	for (b = 0; b < d->nr; b++) {
 		if (!d->ours[b])
 			continue;
-		if (n + 8 > d->state_len)
-			break;		/* cannot be: sized for d->nr */
+		/*
+		 * Sized at start for the blocks there were (at least 682
+		 * entries); a list that outgrew it fails the change rather
+		 * than lose an entry (blocks added since the start)
+		 */
+		if (n + 8 > d->state_len) {
+			say(LOG_ERR, "%s: full (%zu bytes): restart to resize",
+			    d->state_path, d->state_len);
+			return -1;
+		}
 		n += sprintf(d->state_buf + n, "%d", b);
 		d->state_buf[n++] = '\n';
 	}
