@@ -238,6 +238,16 @@ static void block_path(char *buf, size_t len, const char *dir, int block,
 	snprintf(buf, len, "%s/memory%d/%s", dir, block, file);
 }
 
+/* write_block() - write_word() to @file of @block below @dir */
+static int write_block(const char *dir, int block, const char *file,
+		       const char *word)
+{
+	char path[128];
+
+	block_path(path, sizeof(path), dir, block, file);
+	return write_word(path, word);
+}
+
 /* 1 online, 0 offline (or going), -1 absent */
 static int block_online(int block)
 {
@@ -582,7 +592,6 @@ static int open_state(struct daemon *d)
  */
 static void reconcile(struct daemon *d)
 {
-	char path[128];
 	bool changed = false;
 	int b, err;
 
@@ -592,8 +601,7 @@ static void reconcile(struct daemon *d)
 		if (!d->ours[b] || block_online(b) == 1)
 			continue;
 		if (d->mode == CONFIGURE && block_configured(b) == 1) {
-			block_path(path, sizeof(path), FWMEM, b, "config");
-			err = write_word(path, "0");
+			err = write_block(FWMEM, b, "config", "0");
 			if (err) {
 				say(LOG_WARNING, "memory%d: configured, not online, and not ours to keep: deconfigure failed: %s",
 				    b, strerror(-err));
@@ -678,7 +686,6 @@ static int online(struct daemon *d, int block, const char *why,
 		  double trigger)
 {
 	const char *failed = NULL;
-	char path[128];
 	double t0 = now();
 	int err = 0;
 
@@ -695,21 +702,18 @@ static int online(struct daemon *d, int block, const char *why,
 		goto undo;
 	}
 	if (d->mode == CONFIGURE) {
-		block_path(path, sizeof(path), FWMEM, block, "config");
-		err = write_word(path, "1");
+		err = write_block(FWMEM, block, "config", "1");
 		if (err) {
 			failed = "configure";
 			goto undo;
 		}
 	}
-	block_path(path, sizeof(path), SYSMEM, block, "state");
-	err = write_word(path, d->cfg.online_type ? "online_movable" :
-			 "online_kernel");
+	err = write_block(SYSMEM, block, "state",
+			  d->cfg.online_type ? "online_movable" : "online_kernel");
 	if (err) {
 		failed = "online";
 		if (d->mode == CONFIGURE) {
-			block_path(path, sizeof(path), FWMEM, block, "config");
-			if (write_word(path, "0")) {
+			if (write_block(FWMEM, block, "config", "0")) {
 				/* kept listed: reconcile() retries */
 				say(LOG_ERR, "online memory%d (%ld MiB): %s; online failed: %s, and the deconfigure after it failed too",
 				    block, d->block_mib, why, strerror(-err));
@@ -751,7 +755,6 @@ static void on_alarm(int sig)
  */
 static int give_back(struct daemon *d, int block, const char *why)
 {
-	char path[128];
 	double t0 = now();
 	int err;
 
@@ -760,10 +763,9 @@ static int give_back(struct daemon *d, int block, const char *why)
 	d->last_change = t0;
 	if (d->dry_run)
 		return 0;
-	block_path(path, sizeof(path), SYSMEM, block, "state");
 	alarm_fired = 0;
 	alarm(d->cfg.offline_timeout_s);
-	err = write_word(path, "offline");
+	err = write_block(SYSMEM, block, "state", "offline");
 	alarm(0);
 	if (err) {
 		if (err == -EINTR && alarm_fired)
@@ -776,8 +778,7 @@ static int give_back(struct daemon *d, int block, const char *why)
 		return -1;
 	}
 	if (d->mode == CONFIGURE) {
-		block_path(path, sizeof(path), FWMEM, block, "config");
-		err = write_word(path, "0");
+		err = write_block(FWMEM, block, "config", "0");
 		if (err) {
 			/* still listed: reconcile() deconfigures it later */
 			say(LOG_ERR, "memory%d: offline, but deconfigure failed: %s",
