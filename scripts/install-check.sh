@@ -32,12 +32,18 @@ if [ -L "$B/chroot" ]; then
 	R=$(readlink -f "$B/chroot")
 	tmp=$(mktemp -d "$R/tmp/install-check.XXXXXX")
 	in=/tmp/${tmp##*/}
-	# /proc in a mount namespace of its own, gone when make ends.
+	# /proc in a mount namespace of its own, gone when make ends. The
+	# chroot stands for the s390x machine (its uname -m says s390x, so
+	# our Makefile sets no CROSS_COMPILE there), but its gcc-12 is
+	# amd64's: bookworm's headers take the prefix from the environment
+	# (trixie's name the cross compiler), as debian-kernel.sh's
+	# in_chroot passes it.
 	m() {
 		# shellcheck disable=SC2016
 		unshare --mount --propagation private -- /bin/sh -c \
 			'mount -t proc proc "$0/proc" && exec chroot "$0" /usr/bin/env -i \
-			PATH=/usr/sbin:/usr/bin HOME=/root LANG=C.UTF-8 make "$@"' \
+			PATH=/usr/sbin:/usr/bin HOME=/root LANG=C.UTF-8 \
+			CROSS_COMPILE=s390x-linux-gnu- make "$@"' \
 			"$R" -C "$in/src" --no-print-directory KDIR="/lib/modules/$KREL/build" \
 			INSTALL_MOD_PATH="$in/root" "$@"
 	}
