@@ -294,6 +294,7 @@ int ssm_hotplug_configure(struct ssm *s, unsigned long block)
 {
 	struct ssm_layout *l = &s->layout;
 	struct ssm_range r = ssm_block_range(s, block);
+	bool assign = !ssm_layout_assign_on_online(l);
 	enum ssm_block_state state;
 	int rc = 0;
 
@@ -305,7 +306,7 @@ int ssm_hotplug_configure(struct ssm *s, unsigned long block)
 		goto out_unlock;
 	}
 	ssm_attach_late(s);
-	if (!ssm_layout_assign_on_online(l))
+	if (assign)
 		rc = ssm_layout_block_acquire(l, block, &ssm_client_fw_ops,
 					      &s->client);
 	if (rc) {
@@ -322,10 +323,12 @@ int ssm_hotplug_configure(struct ssm *s, unsigned long block)
 	mutex_lock(&s->lock);
 	if (rc) {
 		ssm_layout_set_block_state(l, block, SSM_BLOCK_STANDBY);
-		ssm_layout_block_release(l, block, &ssm_client_fw_ops,
-					 &s->client);
-		pr_warn("memory block %lu [0x%llx-0x%llx]: configure failed: add_memory: %d, assignment rolled back\n",
-			block, r.start, r.end, rc);
+		if (assign)
+			ssm_layout_block_release(l, block, &ssm_client_fw_ops,
+						 &s->client);
+		pr_warn("memory block %lu [0x%llx-0x%llx]: configure failed: add_memory: %d%s\n",
+			block, r.start, r.end, rc,
+			assign ? ", assignment rolled back" : "");
 		goto out_unlock;
 	}
 	/* An auto-online inside add_memory() may have moved it on already. */
