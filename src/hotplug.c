@@ -693,7 +693,7 @@ unsigned long ssm_hotplug_adopt(struct ssm *s, unsigned long *nr_online)
 static void ssm_give_back_adopted(struct ssm *s)
 {
 	struct ssm_layout *l = &s->layout;
-	unsigned long i, n = 0;
+	unsigned long i, n = 0, online = 0;
 	u64 start;
 	int rc;
 
@@ -703,15 +703,21 @@ static void ssm_give_back_adopted(struct ssm *s)
 			continue;
 		rc = add_memory(0, start, l->block_size,
 				ssm_compat_kernel_standby_flags());
-		if (rc)
+		if (rc) {
 			pr_warn("memory block %lu: cannot give it back to the kernel: %d\n",
 				l->first_block + i, rc);
-		else
-			n++;
+			continue;
+		}
+		n++;
+		online += ssm_block_online(s, l->first_block + i);
 	}
-	if (n)
+	if (n && !online)
 		pr_info("gave %lu standby %s back to the kernel as it had added %s (offline)\n",
 			n, n == 1 ? "block" : "blocks", n == 1 ? "it" : "them");
+	else if (n)
+		pr_info("gave %lu standby %s back to the kernel as it had added %s: %lu went online (the kernel's auto_online_blocks)\n",
+			n, n == 1 ? "block" : "blocks", n == 1 ? "it" : "them",
+			online);
 	bitmap_zero(s->adopted, l->nr_blocks);
 }
 
@@ -897,14 +903,17 @@ static void ssm_hotplug_remove_all(struct ssm *s)
 		 * here, or an online that raced with the start of unload
 		 * (beside the kernel's notifier, which had assigned, it went
 		 * on). One the kernel had online when we took it over, still
-		 * as the kernel added it, stays its own; any other is ours,
-		 * taken back like the rest (and, taken over, given back
-		 * offline below).
+		 * as the kernel added it, stays its own, online or offline:
+		 * removed and added again, it would go online under the
+		 * kernel's auto-online policy. Any other is ours, taken back
+		 * like the rest (and, taken over, given back below).
 		 */
-		if (state == SSM_BLOCK_ONLINE &&
+		if ((state == SSM_BLOCK_ONLINE || state == SSM_BLOCK_OFFLINE) &&
 		    test_and_clear_bit(block - l->first_block, s->kernel_added)) {
-			l->pins--;
-			ssm_pin(true, false);
+			if (state == SSM_BLOCK_ONLINE) {
+				l->pins--;
+				ssm_pin(true, false);
+			}
 			continue;
 		}
 		if (state == SSM_BLOCK_OFFLINE || state == SSM_BLOCK_ONLINE)
