@@ -328,6 +328,8 @@ full 6.12-model-lazy 6.12 09-concurrency-lazy -M standby-mem=1G -m 1G
 full 6.1-model 6.1 03-configure,04-utillinux -M standby-mem=1G -m 1G
 full 6.12-model-kernel-faults 6.12 06-kernel-faults -M standby-mem=1G -m 1G
 full 6.12-model-layout 6.12 10-layout -M standby-mem=960M -m 1088M
+full 6.12-model-policy 6.12 14-policy -a memhp_default_state=online -M standby-mem=1G -m 1G
+full 6.12-model-policy-movable 6.12 14-policy -a memhp_default_state=online_movable -M standby-mem=1G -m 1G
 full 6.12-debug 6.12-debug 02-lazy,03-configure,05-faults,12-kmemleak -T 1500
 full 6.12-failalloc 6.12-failalloc 16-noalloc
 "

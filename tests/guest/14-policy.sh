@@ -22,6 +22,93 @@
 AUTO=$SYSMEM/auto_online_blocks
 mark policy-start
 boot_policy=$(cat $AUTO)
+
+# On the test machine the kernel's own standby support added the standby
+# blocks at boot under this policy, so they came up online, assigned by
+# its notifier: with memhp_default_state=online (6.12-model-policy) in
+# ZONE_NORMAL, with online_movable (6.12-model-policy-movable) in
+# ZONE_MOVABLE. The load takes them over online, pinned. Movable ones go
+# offline (the kernel unassigns), are ours to online and offline again,
+# and the unload leaves them to the kernel, offline. Kernel-zone ones
+# hold the kernel's pages: each goes offline or not, and either way
+# firmware, our table and the kernel agree and the module stays loaded
+# while one is online.
+if [ "$BACKEND" = sclp ]; then
+	case $boot_policy in
+	online_movable) plan 19 ;;
+	*) plan 11 ;;
+	esac
+	# one write, at most 120 s: a kernel-zone block may not go at all
+	try_offline() { timeout -s KILL 120 sh -c "echo offline >$SYSMEM/memory$1/state" 2>/dev/null; }
+	# "<block>:<kernel>:<ours, firmware>" of each block where the
+	# increments are not what the block's state says
+	mismatches() {
+		for x in $blocks; do
+			case "$(mem_state $x):$(block_incr_states $x)" in
+			"online:assigned assigned" | "offline:standby standby") ;;
+			*) echo "$x:$(mem_state $x):$(block_incr_states $x)" ;;
+			esac
+		done
+	}
+	zones() { for x in 4 5 6 7; do cat $SYSMEM/memory$x/valid_zones; done | sort -u | tr '\n' ' '; }
+	case $boot_policy in
+	online | online_movable) ok "booted with the kernel onlining added memory on its own ($boot_policy)" ;;
+	*) not_ok "booted with the kernel onlining added memory on its own (auto_online_blocks $boot_policy)" ;;
+	esac
+	expect_eq "the kernel onlined its standby blocks 4 to 7 at boot" \
+		"$(mem_state 4) $(mem_state 5) $(mem_state 6) $(mem_state 7)" "online online online online"
+	[ "$boot_policy" = online ] &&
+		expect_eq "in the kernel zone (its fresh-boot choice for online)" "$(zones)" "Normal "
+	mark model-policy
+	check "load mode=lazy" load mode=lazy
+	blocks=$(our_blocks | tr '\n' ' ')
+	expect_log model-policy "took over 4 of 4 standby blocks the kernel had added at boot: 0 offline, 4 online" \
+		"the load took the four over online"
+	expect_eq "online blocks assigned (ours, firmware), none else" "$(mismatches)" ""
+	if ! unload 2>/dev/null && loaded; then
+		ok "modprobe -r refused while the blocks are online (pinned)"
+	else
+		not_ok "modprobe -r refused while the blocks are online (pinned)"
+	fi
+	went=""
+	for x in $blocks; do try_offline $x && went="$went$x "; done
+	echo "# went offline: ${went:-none}"
+	expect_eq "after the offlines: offline blocks standby, online ones assigned" "$(mismatches)" ""
+	check "after the offlines: firmware, our table and the kernel's list agree" increments_consistent
+	if [ "$boot_policy" = online_movable ]; then
+		expect_eq "all four went offline (ZONE_MOVABLE)" "$went" "$blocks"
+		bad=0
+		for x in $went; do
+			online_block $x && [ "$(block_incr_states $x)" = "assigned assigned" ] &&
+				offline_block $x && [ "$(block_incr_states $x)" = "standby standby" ] ||
+				bad=$((bad + 1))
+		done
+		expect_eq "each goes online and offline again, assigned and given back" \
+			"$bad failed" "0 failed"
+		check "agreement after the cycles" increments_consistent
+		check "unload" unload
+		expect_eq "the kernel keeps its blocks 4 to 7 as they are, offline" \
+			"$(mem_state 4) $(mem_state 5) $(mem_state 6) $(mem_state 7)" "offline offline offline offline"
+		# Configure mode takes offline blocks over removed (deconfigured);
+		# given back, add_memory() onlines them under the policy, as the
+		# kernel's initcall did at boot, and the unload says so.
+		check "configure: load" load mode=configure
+		expect_eq "configure: the four deconfigured" \
+			"$(for x in 4 5 6 7; do cat $FWMEM/memory$x/config; done | tr '\n' ' ')" "0 0 0 0 "
+		mark model-policy-giveback
+		check "configure: unload" unload
+		expect_log model-policy-giveback "gave 4 standby blocks back to the kernel as it had added them: 4 went online (the kernel's auto_online_blocks)" \
+			"configure: the unload says the policy onlined what it gave back"
+		expect_eq "the kernel's policy onlined blocks 4 to 7" \
+			"$(mem_state 4) $(mem_state 5) $(mem_state 6) $(mem_state 7)" "online online online online"
+	elif [ "$(echo $went | wc -w)" = 4 ]; then
+		check "all went offline: unload" unload
+	else
+		check "blocks online: the module stays loaded, pinned" loaded
+	fi
+	check "kernel log clean" clean_since policy-start
+	exit 0
+fi
 echo offline >$AUTO
 MODES=configure
 load mode=lazy 2>/dev/null && MODES="lazy configure"
