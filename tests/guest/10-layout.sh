@@ -83,7 +83,7 @@ check "our table agrees with firmware" increments_consistent
 check "unload" unload
 if [ "$BACKEND" = sclp ]; then
 	expect_eq "the kernel has its blocks back (4 online; 5 to 7 offline)" \
-		"$(mem_state 4) $(mem_state 5) $(mem_state 6) $(mem_state 7)" "online offline offline offline"
+		"$(mem_states 4 5 6 7)" "online offline offline offline "
 	check "kernel log clean" clean_since layout1
 	exit 0
 fi

@@ -23,7 +23,7 @@ plan $((4 + AUTO_CONFIGURE + 23 * $(echo $MODES | wc -w) + 8 + 2))
 check "the kernel's notifier's test double is loaded with add_standby=1" \
 	grep -q "^added 4$" "$TWINDBG/counters"
 BLOCKS="4 5 6 7"
-kstates() { for x in $BLOCKS; do printf '%s ' "$(mem_state $x)"; done; }
+kstates() { mem_states $BLOCKS; }
 expect_eq "the kernel added the 4 standby blocks at boot, offline" \
 	"$(kstates)" "offline offline offline offline "
 check "firmware and the kernel's list agree" twin_consistent

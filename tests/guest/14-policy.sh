@@ -56,7 +56,7 @@ if [ "$BACKEND" = sclp ]; then
 	*) not_ok "booted with the kernel onlining added memory on its own (auto_online_blocks $boot_policy)" ;;
 	esac
 	expect_eq "the kernel onlined its standby blocks 4 to 7 at boot" \
-		"$(mem_state 4) $(mem_state 5) $(mem_state 6) $(mem_state 7)" "online online online online"
+		"$(mem_states 4 5 6 7)" "online online online online "
 	[ "$boot_policy" = online ] &&
 		expect_eq "in the kernel zone (its fresh-boot choice for online)" "$(zones)" "Normal "
 	mark model-policy
@@ -88,7 +88,7 @@ if [ "$BACKEND" = sclp ]; then
 		check "agreement after the cycles" increments_consistent
 		check "unload" unload
 		expect_eq "the kernel keeps its blocks 4 to 7 as they are, offline" \
-			"$(mem_state 4) $(mem_state 5) $(mem_state 6) $(mem_state 7)" "offline offline offline offline"
+			"$(mem_states 4 5 6 7)" "offline offline offline offline "
 		# Configure mode takes offline blocks over removed (deconfigured);
 		# given back, add_memory() onlines them under the policy, as the
 		# kernel's initcall did at boot, and the unload says so.
@@ -100,7 +100,7 @@ if [ "$BACKEND" = sclp ]; then
 		expect_log model-policy-giveback "gave 4 standby blocks back to the kernel as it had added them: 4 went online (the kernel's auto_online_blocks)" \
 			"configure: the unload says the policy onlined what it gave back"
 		expect_eq "the kernel's policy onlined blocks 4 to 7" \
-			"$(mem_state 4) $(mem_state 5) $(mem_state 6) $(mem_state 7)" "online online online online"
+			"$(mem_states 4 5 6 7)" "online online online online "
 	elif [ "$(echo $went | wc -w)" = 4 ]; then
 		check "all went offline: unload" unload
 	else

@@ -162,6 +162,9 @@ mem_state() {
 	if [ -f "$SYSMEM/memory$1/state" ]; then cat "$SYSMEM/memory$1/state"; else echo absent; fi
 }
 
+# mem_states <block>...: the kernel's view of each, space-terminated
+mem_states() { for _b in "$@"; do printf '%s ' "$(mem_state "$_b")"; done; }
+
 # rn range of a block: prints "first last"
 block_rns() {
 	awk -v b="$1" 'NR > 1 && $1 == b {
