@@ -219,11 +219,10 @@ all_offline() {
 	! said "$1" | tr ' ' '\n' | grep -v '^$' | grep -qv ':offline$'
 }
 
-# memfree <tag>: said <tag> is MemFree (kB) once the counters settled:
-# every write to stat_refresh folds the per-CPU deltas in and (6.7 on)
-# lowers the per-CPU free lists' high marks, as 13-adopt's settled_free_kb
+# memfree <tag>: said <tag> is MemFree (kB) once the counters settled,
+# by the guest suites' own settled_free_kb (13-adopt's)
 memfree() {
-	guest "sync; for i in \$(seq 32); do echo 1 >/proc/sys/vm/stat_refresh; done 2>/dev/null; echo \"$(tagq "$1") \$(awk '/^MemFree:/ { print \$2 }' /proc/meminfo)\""
+	guest "(cd /tests/guest && . ./lib/common.sh && echo \"$(tagq "$1") \$(settled_free_kb)\")"
 }
 
 # counter <tag> <name>: said <tag> is the module's counter
