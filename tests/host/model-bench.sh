@@ -83,12 +83,17 @@ ok "the guest boots on the model ($(console | grep -m1 -o 'Linux version [^ ]*')
 guest 't() { tag=$1; shift; echo "$tag $(timeit run "$@")"; }'
 # shellcheck disable=SC2016
 guest 'memfree() { sync; echo 3 >/proc/sys/vm/drop_caches; sleep 2; echo "$1 $(awk "/^MemFree/ { print \$2 }" /proc/meminfo)"; }'
+# tron, troff <tag>: the module's notifier and configure time over a
+# stretch
+guest ". /tests/guest/lib/notify-time.sh"
 guest "echo \"N\"\"BLK \$(ls -d /sys/devices/system/memory/memory* | wc -l)\""
 log "memory blocks: $(said NBLK)"
 
 # values <tag>: the <ns> of every "<tag> <ns> 0" line, in order; a
 # failed command makes the whole row fail
-values() { console | awk -v t="$1" '$1 == t { if ($3 != 0) bad = 1; v = v " " $2 } END { if (!bad) print v }'; }
+# (a line of the echoed command that wrapped may start with a tag too:
+# only "<tag> <number> <status>" counts)
+values() { console | awk -v t="$1" '$1 == t && NF == 3 && $2 ~ /^[0-9]+$/ { if ($3 != 0) bad = 1; v = v " " $2 } END { if (!bad) print v }'; }
 # row <metric> <method> <param> <tag>: one csv line, or a failure
 row() {
 	local v
@@ -100,13 +105,16 @@ row() {
 	echo "csv $1 $2$SFX $3 ns$v"
 }
 # pass <method>: chmem -e 1G and -d 1G $REPS times, then all $NBLK blocks
-# in and out once; its samples are tagged by method, every round's alike
+# in and out once; its samples are tagged by method, every round's alike.
+# The module's passes over all blocks are traced: how much of each was
+# its notifier's (tags NA-, NZ-).
 pass() {
-	local m=$1
+	local m=$1 on=: offa=: offz=:
 	for _ in $(seq 1 "$REPS"); do
 		guest "t E-$m chmem -e 1G -z Movable; t D-$m chmem -d 1G" 900
 	done
-	guest "t A-$m chmem -e ${STANDBY}M -z Movable; t Z-$m chmem -d ${STANDBY}M" 3600
+	[ "$m" = kernel ] || on=tron offa="troff NA-$m" offz="troff NZ-$m"
+	guest "$on; t A-$m chmem -e ${STANDBY}M -z Movable; $offa; $on; t Z-$m chmem -d ${STANDBY}M; $offz" 3600
 }
 # rows <method>: its csv lines, every round's samples
 rows() {
@@ -137,6 +145,9 @@ guest "memfree MF0"
 echo "csv memfree_kb kernel$SFX $NBLK kB $(said MF0)"
 methods=kernel
 [ "$KERNEL" = 6.12 ] && methods="$methods lazy"
+# 6.1 (adopt=auto) refuses to take the kernel's blocks over unasked
+TAKE=
+[ "$KERNEL" = 6.1 ] && TAKE=adopt=1
 methods="$methods configure"
 # turn <method> <round>: its pass, the module's loaded and unloaded
 # around it
@@ -144,7 +155,7 @@ turn() {
 	case $1 in
 	kernel) pass kernel ;;
 	lazy) module lazy "$2" ;;
-	configure) module configure "$2" mode=configure ;;
+	configure) module configure "$2" mode=configure $TAKE ;;
 	esac
 }
 # Each round starts with the next method: the first onlines of a boot
@@ -165,6 +176,10 @@ for m in $methods; do
 	[ "$m" = kernel ] && continue
 	row load_ns "$m" "$NBLK" "L-$m"
 	row unload_ns "$m" "$NBLK" "U-$m"
+	row notifier_e_all_ns "$m" "$NBLK" "NA-$m"
+	row notifier_d_all_ns "$m" "$NBLK" "NZ-$m"
+	row config_e_all_ns "$m" "$NBLK" "NA-$m-c"
+	row config_d_all_ns "$m" "$NBLK" "NZ-$m-c"
 done
 check "no warning, oops or addressing exception in the run" eval '! warned'
 echo "csv-end"
