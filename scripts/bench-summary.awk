@@ -36,6 +36,16 @@ function model_cell(metric, x, p, base,    k, r) {
 function ratio(a, b) { return (b > 0 && a != "") ? sprintf("%.2f", a / b) : "-" }
 
 END {
+	# the test machine's runs alone (PARTS=model make bench)
+	if (!has("chmem_e_1g_ns", "kernel", 4) || maxp["lazy"] || maxp["configure-memmap1"])
+		guest_summary()
+	model_summary("")
+	model_summary("-m0")
+	incr_summary()
+}
+
+# guest_summary: the boots of tests/guest/bench.sh (main, scale, adopt)
+function guest_summary(    n, mm, i, x, p, f, k, pt) {
 	print ""
 	print "System memory per GiB of standby memory (MemFree drop, median [min-max] of 5):"
 	printf "  %-20s %-26s %11s %7s %s\n", "method", "MiB per GiB", "PageTables", "Slab",
@@ -218,9 +228,6 @@ END {
 		print "  without EDAT-1, as under TCG): 16 MiB of struct pages per GiB go back."
 	}
 
-	model_summary("")
-	model_summary("-m0")
-	incr_summary()
 }
 
 # incr_summary: tests/host/model-bench.sh with INCREMENT=1M and 256M, the
@@ -279,6 +286,17 @@ function model_summary(x0,    n, mm, i, x, k0) {
 		if (!has("load_ns", x, 60)) continue
 		printf "  %s: load (taking the 60 blocks over) %.0f ms, unload %.0f ms\n", x,
 			m("load_ns", x, 60) / 1e6, m("unload_ns", x, 60) / 1e6
+	}
+	# the module's own notifier in its 60-block passes (traced), against
+	# what the pass took beyond the kernel's own (medians)
+	for (i = 2; i <= n; i++) {
+		x = mm[i] x0
+		if (!has("notifier_e_all_ns", x, 60)) continue
+		printf "  %s, 60 blocks: -e %+.0f ms against the kernel's, of which its notifier %.0f ms, configure %.0f ms; -d %+.0f ms, notifier %.0f ms, deconfigure %.0f ms\n",
+			x, (m("chmem_e_all_ns", x, 60) - m("chmem_e_all_ns", k0, 60)) / 1e6,
+			m("notifier_e_all_ns", x, 60) / 1e6, m("config_e_all_ns", x, 60) / 1e6,
+			(m("chmem_d_all_ns", x, 60) - m("chmem_d_all_ns", k0, 60)) / 1e6,
+			m("notifier_d_all_ns", x, 60) / 1e6, m("config_d_all_ns", x, 60) / 1e6
 	}
 	printf "  MemFree, MiB: the kernel's blocks at boot %.0f", m("memfree_kb", k0, 60) / 1024
 	for (i = 2; i <= n; i++)

@@ -92,6 +92,55 @@ daemon_summary() {
 	}' "$1"
 }
 
+# model_runs <kernel>: the test machine's benches (tests/host/model-bench.sh),
+# their logs appended to logs[]
+model_runs() {
+	local k=$1 runs run mm inc mb
+	# The test machine (qemu/): the module against the kernel's own
+	# standby memory support in one boot (tests/host/model-bench.sh).
+	# 6.12 also with every memmap in system memory (MEMMAP=0): the
+	# module's own cost without the memmap's move onto its blocks; and
+	# with 1M against 256M increments (INCREMENT=): what 256 assigns per
+	# block cost the kernel's own path and the module's.
+	case $k in
+	6.1) runs="1:" ;;
+	6.12) runs="1: 0: 1:1M 1:256M" ;;
+	*) runs="" ;;
+	esac
+	for run in $runs; do
+		mm=${run%%:*} inc=${run#*:}
+		mb=$TOP/build/model-bench-$k
+		[ "$mm" = 1 ] || mb=$mb-m0
+		[ -z "$inc" ] || mb=$mb-i$inc
+		echo "# ${mb##*/}: before: $(host_load)" | tee "$mb.host"
+		MEMMAP=$mm INCREMENT=$inc OUT=$mb "$TOP/tests/host/model-bench.sh" "$k" >"$mb.log" 2>&1 || fail=1
+		echo "# ${mb##*/}: after: $(host_load)" | tee -a "$mb.host"
+		grep '^not ok' "$mb.log"
+		grep -q '^csv-end' "$mb.log" || {
+			echo "bench $k: ${mb##*/} did not finish (see build/${mb##*/}.log)"
+			fail=1
+		}
+		logs+=("$mb.log")
+	done
+}
+
+# The test machine's benches alone (PARTS=model):
+# bench/results/<kernel>-model.csv and .txt.
+if [ "${PARTS:-}" = model ]; then
+	fail=0
+	for k in $KERNELS; do
+		logs=()
+		model_runs "$k"
+		aggregate "${logs[@]}" >"$RES/$k-model.csv"
+		{
+			echo "== tests/host/model-bench.sh $k: ${logs[*]##*/}, $(date +%F), $(qemu-system-s390x --version | head -n1), host CPU $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo) =="
+			cat "$TOP"/build/model-bench-"$k"*.host 2>/dev/null
+			"$TOP/scripts/bench-summary.awk" "$RES/$k-model.csv"
+		} | tee "$RES/$k-model.txt"
+	done
+	exit $fail
+fi
+
 fail=0
 # The memory-on-demand daemon, apart from the module's figures:
 # bench/results/daemon-<kernel>.csv and .txt. PARTS=daemon: this alone.
@@ -128,32 +177,7 @@ for k in $KERNELS; do
 		logs+=("$TOP/build/bench-adopt-$k.log")
 		;;
 	esac
-	# The test machine (qemu/): the module against the kernel's own
-	# standby memory support in one boot (tests/host/model-bench.sh).
-	# 6.12 also with every memmap in system memory (MEMMAP=0): the
-	# module's own cost without the memmap's move onto its blocks; and
-	# with 1M against 256M increments (INCREMENT=): what 256 assigns per
-	# block cost the kernel's own path and the module's.
-	case $k in
-	6.1) runs="1:" ;;
-	6.12) runs="1: 0: 1:1M 1:256M" ;;
-	*) runs="" ;;
-	esac
-	for run in $runs; do
-		mm=${run%%:*} inc=${run#*:}
-		mb=$TOP/build/model-bench-$k
-		[ "$mm" = 1 ] || mb=$mb-m0
-		[ -z "$inc" ] || mb=$mb-i$inc
-		echo "# ${mb##*/}: before: $(host_load)" | tee "$mb.host"
-		MEMMAP=$mm INCREMENT=$inc OUT=$mb "$TOP/tests/host/model-bench.sh" "$k" >"$mb.log" 2>&1 || fail=1
-		echo "# ${mb##*/}: after: $(host_load)" | tee -a "$mb.host"
-		grep '^not ok' "$mb.log"
-		grep -q '^csv-end' "$mb.log" || {
-			echo "bench $k: ${mb##*/} did not finish (see build/${mb##*/}.log)"
-			fail=1
-		}
-		logs+=("$mb.log")
-	done
+	model_runs "$k"
 	secs=$(($(date +%s) - t0))
 	aggregate "${logs[@]}" >"$RES/$k.csv"
 
