@@ -18,9 +18,9 @@
 #
 # On the test machine (6.12-model-layout: -m 1088M, standby-mem=960M,
 # 2M increments, no mem=) case 1 is the machine's own: its kernel
-# presents block 4 online (boot memory) and refuses to offline it while
-# it holds standby increments, and it added blocks 5 to 7 at boot, which
-# configure mode takes over. Case 2 is mem='s alone (storage firmware
+# presents block 4 online (boot memory) and will not offline it (a block
+# with a hole), and it added blocks 5 to 7 at boot, which configure mode
+# takes over. Case 2 is mem='s alone (storage firmware
 # calls assigned that the kernel does not have): the simulation's.
 . ./lib/common.sh
 
