@@ -33,6 +33,11 @@ host_load() {
 	echo "$(($(pgrep -c qemu-system) + 0)) QEMU guests running, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
+# What ran the figures: QEMU's version and the host's CPU.
+host_desc() {
+	echo "$(qemu-system-s390x --version | head -n1), host CPU $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+}
+
 # boot <kernel> <label> <guest.sh options...>: one bench boot; its log is
 # build/<label>.log. Fails when the guest did not get to the end.
 boot() {
@@ -133,7 +138,7 @@ if [ "${PARTS:-}" = model ]; then
 		model_runs "$k"
 		aggregate "${logs[@]}" >"$RES/$k-model.csv"
 		{
-			echo "== tests/host/model-bench.sh $k: ${logs[*]##*/}, $(date +%F), $(qemu-system-s390x --version | head -n1), host CPU $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo) =="
+			echo "== tests/host/model-bench.sh $k: ${logs[*]##*/}, $(date +%F), $(host_desc) =="
 			cat "$TOP"/build/model-bench-"$k"*.host 2>/dev/null
 			"$TOP/scripts/bench-summary.awk" "$RES/$k-model.csv"
 		} | tee "$RES/$k-model.txt"
@@ -182,8 +187,6 @@ for k in $KERNELS; do
 	aggregate "${logs[@]}" >"$RES/$k.csv"
 
 	kver=$(sed -n 's/^# ssm-guest-start kernel=\([^ ]*\).*/\1/p' "${logs[0]}" | head -n1)
-	qemu=$(qemu-system-s390x --version | head -n1)
-	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 
 	# The plot: MemFree drop against standby size, per method.
 	for m in lazy configure-memmap1 configure-memmap0 baseline upstream; do
@@ -210,7 +213,7 @@ for k in $KERNELS; do
 	GP
 
 	{
-		echo "== make bench: Linux $kver, $qemu, host CPU $cpu, 2 guest CPUs (TCG) =="
+		echo "== make bench: Linux $kver, $(host_desc), 2 guest CPUs (TCG) =="
 		echo "run time ${secs}s (all boots); host during the run:"
 		cat "$TOP"/build/bench-"$k".host "$TOP"/build/bench-scale-"$k".host \
 			"$TOP"/build/bench-adopt-"$k".host "$TOP"/build/model-bench-"$k"*.host 2>/dev/null
