@@ -145,10 +145,10 @@ guest "memfree MF0"
 echo "csv memfree_kb kernel$SFX $NBLK kB $(said MF0)"
 methods=kernel
 [ "$KERNEL" = 6.12 ] && methods="$methods lazy"
+methods="$methods configure"
 # 6.1 (adopt=auto) refuses to take the kernel's blocks over unasked
 TAKE=
 [ "$KERNEL" = 6.1 ] && TAKE=adopt=1
-methods="$methods configure"
 # turn <method> <round>: its pass, the module's loaded and unloaded
 # around it
 turn() {
