@@ -176,6 +176,21 @@ kbuild_deb=$(ls "$DEBS"/linux-kbuild-*_amd64.deb)
 log "kernel $KREL ($(dpkg-deb -f "$image_deb" Version))"
 phase "download"
 
+# The s390x packages cannot be installed by dpkg on amd64 (their
+# dependencies are s390x gcc and image): they are unpacked where dpkg
+# would, lib/ under usr/lib/ (a package's lib/ would replace the symlink).
+LIBMAP='s,^\./lib\(/\|$\),./usr/lib\1,'
+# unpack_deb <deb> <root>: its files under <root>
+unpack_deb() {
+	dpkg-deb --fsys-tarfile "$1" |
+		tar -x -C "$2" --keep-directory-symlink --transform "$LIBMAP"
+}
+# deb_paths <deb>: the paths unpack_deb made, relative, deepest first
+deb_paths() {
+	dpkg-deb --fsys-tarfile "$1" | tar -t |
+		sed "$LIBMAP; s,^\./,,; s,/\$,," | grep . | sort -r
+}
+
 # The chroot: one per release, package list and kernel packages (a new
 # kernel gets a new chroot, made in seconds).
 hash=$( { echo "$REL $URI $CHROOT_PKGS"; sha256sum "$DEBS"/*.deb; } |
@@ -191,13 +206,9 @@ if [ ! -f "$R/.ssm-complete" ]; then
 		--include="$kbuild_deb" --include="$common_deb" \
 		"$REL" "$R.tmp" "deb $URI $REL main" >&2 ||
 		die "mmdebstrap failed"
-	# The s390x packages cannot be installed by dpkg on amd64 (their
-	# dependencies are s390x gcc and image): unpack them where dpkg would,
-	# lib/ under usr/lib/ (a package's lib/ would replace the symlink).
+	# the s390x image and headers: unpacked (unpack_deb)
 	for p in "$image_deb" "$headers_deb"; do
-		dpkg-deb --fsys-tarfile "$p" |
-			tar -x -C "$R.tmp" --keep-directory-symlink \
-				--transform 's,^\./lib\(/\|$\),./usr/lib\1,'
+		unpack_deb "$p" "$R.tmp"
 	done
 	[ -f "$R.tmp/boot/vmlinuz-$KREL" ] || die "no /boot/vmlinuz-$KREL in the image package"
 	[ -L "$R.tmp/lib/modules/$KREL/build" ] || die "no /lib/modules/$KREL/build from the headers"
@@ -236,7 +247,8 @@ debfile=$("$TOP/scripts/deb.sh" | tail -n1) || die "make deb failed"
 
 # A command in the chroot, which stands for the s390x machine running
 # Debian's kernel: uname -m and -r say so (below), and dkms, the
-# package's postinst and kbuild take the target from them as there. CROSS_COMPILE for bookworm's headers, which take it from the
+# package's postinst and kbuild take the target from them as there.
+# CROSS_COMPILE for bookworm's headers, which take it from the
 # environment (trixie's name it). /proc mounted in a mount namespace of
 # its own: gone when the command ends.
 in_chroot() {
@@ -275,8 +287,7 @@ remove_second() {
 	read -r k2 pkgs <"$R/.ssm-second" || true
 	for hdeb in "$D/debs/headers-$k2"/*_s390x.deb; do
 		[ -f "$hdeb" ] || continue
-		dpkg-deb --fsys-tarfile "$hdeb" | tar -t |
-			sed 's,^\./lib\(/\|$\),./usr/lib\1,; s,^\./,,; s,/$,,' | grep . | sort -r |
+		deb_paths "$hdeb" |
 			while read -r p; do
 				if [ -d "$R/$p" ] && [ ! -L "$R/$p" ]; then
 					rmdir "$R/$p" 2>/dev/null || true
@@ -451,9 +462,7 @@ else
 	in_chroot sh -c 'dpkg -i /tmp/second/*_all.deb /tmp/second/*_amd64.deb' \
 		>"$OUT.tmp/dkms/second.log" 2>&1 || { cat "$OUT.tmp/dkms/second.log" >&2; die "dpkg -i for $K2 failed"; }
 	for d in "$H2"/*_s390x.deb; do
-		dpkg-deb --fsys-tarfile "$d" |
-			tar -x -C "$R" --keep-directory-symlink \
-				--transform 's,^\./lib\(/\|$\),./usr/lib\1,'
+		unpack_deb "$d" "$R"
 	done
 	hdeb=$(ls "$H2"/linux-headers-"$K2"_*_s390x.deb)
 	rm -rf "$R/tmp/second.ctrl"
@@ -483,7 +492,6 @@ pcheck "apt purge $PKG leaves no file behind ($(grep -c '^[<>]' "$OUT.tmp/dkms/t
 	[ ! -s "$OUT.tmp/dkms/tree.diff" ]
 head -n 20 "$OUT.tmp/dkms/tree.diff" | sed 's/^/  /' >&2
 phase "apt purge"
-ko=$modko
 
 # The kernel as the harness expects a build dir.
 cp "$R/boot/vmlinuz-$KREL" "$OUT.tmp/arch/s390/boot/bzImage"
@@ -496,7 +504,7 @@ ln -s "$R" "$OUT.tmp/chroot"
 echo "$KREL" >"$OUT.tmp/.ssm-kernelrelease"
 # cached only when every check of the package passed
 grep -q '^not ok' "$CHECKS" || echo "$stamp" >"$OUT.tmp/.ssm-complete"
-[ -s "$ko" ] || die "no module at $ko"
+[ -s "$modko" ] || die "no module at $modko"
 rm -rf "$OUT"
 mv "$OUT.tmp" "$OUT"
 # Kernel dirs of older kernels are not used again.
