@@ -15,6 +15,7 @@ void ssm_hotplug_exit(struct ssm *s);
 void ssm_hotplug_add_all(struct ssm *s);
 unsigned long ssm_hotplug_adopt(struct ssm *s, unsigned long *nr_online);
 unsigned long ssm_hotplug_busy_blocks(struct ssm *s);
+int ssm_hotplug_kernel_notifier(void);
 void ssm_hotplug_unmask_standby(struct ssm *s);
 bool ssm_hotplug_block_present(const struct ssm *s, unsigned long block);
 int ssm_hotplug_configure(struct ssm *s, unsigned long block);

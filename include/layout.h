@@ -131,6 +131,7 @@ struct ssm_probe {
 	bool kdump;		/* this is a kdump kernel */
 	bool kernel_fw_dir;	/* the kernel made /sys/firmware/memory */
 	bool kernel_sclp_mem;	/* its standby code is sclp_mem.c (6.19 on) */
+	bool kernel_notifier;	/* 6.1-6.18: its SCLP memory notifier is there */
 	unsigned long busy_blocks; /* our standby blocks System RAM already */
 	bool sim;		/* backend=sim */
 	bool twin;		/* sim: a test double of the kernel's notifier */

@@ -377,8 +377,10 @@ done <<<"$BOOTS"
 # attaches, lazy and configure mode, firmware, kernel and table agreeing
 # after every step; a veto, refused unassigns, the clean-up at unload),
 # refused beside 7.3's sclp_mem.c, alone on a 7.3 whose sclp_mem.c failed
-# at boot (the module's own requests under the machine's faults: refused,
-# late, never answered), and guarantee 6 beside the kernel's notifier on the
+# at boot and on a 6.12 whose initcall failed, so that it registered no
+# notifier (configure mode on 7.3, lazy mode on 6.12; the module's own
+# requests under the machine's faults: refused, late, never answered),
+# and guarantee 6 beside the kernel's notifier on the
 # 6.12-failalloc kernel (pressure, page allocations failing under the
 # module, and under the kernel's notifier). Debian 12's and 13's own
 # kernels run the beside scenario too, with the module dkms built there.
@@ -412,6 +414,7 @@ if in_tier full && [ -z "${CHECK_TESTS:-}" ]; then
 	for k in 6.12 6.1; do
 		want_kernel "$k" && model "model-module-$k-beside" tests/host/model-module.sh "$k" beside
 	done
+	want_kernel 6.12 && model model-module-6.12-alone tests/host/model-module.sh 6.12 alone
 	if want_kernel 7.3; then
 		model model-module-7.3-beside tests/host/model-module.sh 7.3 beside
 		model model-module-7.3-no-sclp-mem tests/host/model-module.sh 7.3 no-sclp-mem

@@ -42,6 +42,7 @@
 #include <linux/delay.h>
 #include <linux/errno.h>
 #include <linux/ioport.h>
+#include <linux/kallsyms.h>
 #include <linux/ktime.h>
 #include <linux/memory.h>
 #include <linux/memory_hotplug.h>
@@ -50,6 +51,8 @@
 #include <linux/module.h>
 #include <linux/notifier.h>
 #include <linux/printk.h>
+#include <linux/rcupdate.h>
+#include <linux/string.h>
 
 #include "compat.h"
 #include "hotplug.h"
@@ -65,6 +68,59 @@
  * the order is fixed by priority, not by luck.
  */
 #define SSM_NOTIFIER_PRI	-100
+
+/*
+ * The kernel's own SCLP memory notifier, as 6.1 to 6.18 name it
+ * (drivers/s390/char/sclp_cmd.c), in sprint_symbol()'s "name+off/size".
+ */
+#define SSM_KERNEL_NOTIFIER	"sclp_mem_notifier+"
+
+static int ssm_probe_notifier(struct notifier_block *nb, unsigned long action,
+			      void *arg)
+{
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block ssm_probe_nb = {
+	.notifier_call = ssm_probe_notifier,
+	.priority = INT_MAX,
+};
+
+/**
+ * ssm_hotplug_kernel_notifier() - is the kernel's SCLP memory notifier there
+ *
+ * Kernels 6.1 to 6.18 register it only when their initcall read every
+ * storage element's information (sclp_detect_standby_memory()): where a
+ * read failed at boot, firmware still reports the standby memory facility
+ * but nobody assigns an increment before its block goes online. The memory
+ * notifier chain is not exported, so a probe of the highest priority goes
+ * first into it, the entries after it are named by kallsyms, and the probe
+ * leaves again. Only a notifier unregistered while we read could go away
+ * under us: on s390 every memory notifier but ours is built in, and the
+ * kernel never unregisters one.
+ *
+ * Return: 1 if it is registered, 0 if not, -EOPNOTSUPP without kallsyms
+ * (which could not name it), or register_memory_notifier()'s error.
+ */
+int ssm_hotplug_kernel_notifier(void)
+{
+	char name[KSYM_SYMBOL_LEN];
+	struct notifier_block *nb;
+	int found = 0, rc;
+
+	if (!IS_ENABLED(CONFIG_KALLSYMS))
+		return -EOPNOTSUPP;
+	rc = register_memory_notifier(&ssm_probe_nb);
+	if (rc)
+		return rc;
+	for (nb = rcu_dereference_raw(ssm_probe_nb.next); nb && !found;
+	     nb = rcu_dereference_raw(nb->next)) {
+		sprint_symbol(name, (unsigned long)nb->notifier_call);
+		found = str_has_prefix(name, SSM_KERNEL_NOTIFIER) ? 1 : 0;
+	}
+	unregister_memory_notifier(&ssm_probe_nb);
+	return found;
+}
 
 struct ssm_range {
 	u64 start, end;		/* inclusive end, for printing */

@@ -392,15 +392,17 @@ bool ssm_layout_next_run(const struct ssm_layout *l, u32 *rn,
  * memory (upstream leaves it alone there too). From 6.19 the kernel offers
  * /sys/firmware/memory itself: not ours; where its sclp_mem.c failed at
  * boot there is no directory, and no notifier either: we are alone.
- * Kernels 6.1 to 6.18 register their own SCLP memory notifier whenever
- * firmware reports the standby memory facility (and not in kdump),
- * whatever mem= says: we share the increments with it. If they also
- * added the standby memory at boot (no mem=), its blocks are System RAM
- * already: we take them over (adopt=1), or leave it all to the kernel.
- * Blocks of our range that are System RAM without the kernel's notifier
- * are someone else's. The simulated firmware offers RAM above mem= as
- * standby memory, which on a machine with real standby memory is storage
- * that is not there.
+ * Kernels 6.1 to 6.18 register their own SCLP memory notifier where
+ * firmware reports the standby memory facility and their initcall read
+ * every storage element (not in kdump), whatever mem= says: we share the
+ * increments with it. The facility bits alone do not say it is there: a
+ * read that failed at boot leaves us alone too. If they also added the
+ * standby memory at boot (no mem=), its blocks are System RAM already: we
+ * take them over (adopt=1), or leave it all to the kernel. Blocks of our
+ * range that are System RAM without the kernel's notifier are someone
+ * else's. The simulated firmware offers RAM above mem= as standby memory,
+ * which on a machine with real standby memory is storage that is not
+ * there.
  *
  * Return: the situation; ALONE and SHARED may load.
  */
@@ -416,8 +418,8 @@ enum ssm_situation ssm_layout_situation(const struct ssm_probe *p)
 		return SSM_SIT_KERNEL_SYSFS;
 	if (p->sim && facility)
 		return SSM_SIT_SIM_ON_REAL;
-	kernel_notifier = (facility && !p->kernel_sclp_mem) ||
-			  (p->sim && p->twin);
+	kernel_notifier = (facility && !p->kernel_sclp_mem &&
+			   p->kernel_notifier) || (p->sim && p->twin);
 	if (p->busy_blocks && !(kernel_notifier && p->adopt))
 		return SSM_SIT_KERNEL_BLOCKS;
 	return kernel_notifier ? SSM_SIT_SHARED : SSM_SIT_ALONE;

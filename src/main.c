@@ -433,8 +433,33 @@ static int ssm_start_mode(struct ssm *s)
 	return 0;
 }
 
+/*
+ * Is the kernel's SCLP memory notifier there: asked only where firmware
+ * reports standby memory to a kernel with sclp_cmd.c's notifier (6.1 to
+ * 6.18), and said when it is missing.
+ */
+static int ssm_probe_kernel_notifier(struct ssm_probe *probe)
+{
+	int rc;
+
+	if ((probe->kernel_facilities & SSM_FAC_STANDBY_MEMORY) !=
+	    SSM_FAC_STANDBY_MEMORY || probe->kernel_sclp_mem || probe->sim ||
+	    probe->kdump)
+		return 0;
+	rc = ssm_hotplug_kernel_notifier();
+	if (rc < 0) {
+		pr_err("cannot tell whether the kernel's SCLP memory notifier is registered: %d (the kernel needs CONFIG_KALLSYMS)\n",
+		       rc);
+		return rc;
+	}
+	probe->kernel_notifier = rc;
+	if (!rc)
+		pr_info("firmware reports standby memory, but the kernel registered no SCLP memory notifier (its read of storage element information failed at boot): the module drives standby memory alone\n");
+	return 0;
+}
+
 /* Who else drives standby memory: what can be known before any request. */
-static void ssm_probe_kernel(const struct ssm_params *p, struct ssm_probe *probe)
+static int ssm_probe_kernel(const struct ssm_params *p, struct ssm_probe *probe)
 {
 	memset(probe, 0, sizeof(*probe));
 	probe->kernel_facilities = ssm_hw_facilities();
@@ -444,6 +469,9 @@ static void ssm_probe_kernel(const struct ssm_params *p, struct ssm_probe *probe
 	probe->sim = p->sim;
 	probe->adopt = p->adopt;
 	probe->adopt_declined = p->adopt_declined;
+	if (probe->kernel_fw_dir)
+		return 0;
+	return ssm_probe_kernel_notifier(probe);
 }
 
 /* The memmap (struct pages) of one block */
@@ -518,7 +546,9 @@ static int __init ssm_init(void)
 	s->mode = p.mode;
 	s->adopt_delay_ms = test_adopt_delay_ms;
 	s->unload_delay_ms = test_unload_delay_ms;
-	ssm_probe_kernel(&p, &probe);
+	rc = ssm_probe_kernel(&p, &probe);
+	if (rc)
+		return rc;
 	rc = ssm_refuse(s, ssm_layout_situation(&probe), &probe);
 	if (rc)
 		return rc;

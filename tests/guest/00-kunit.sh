@@ -10,7 +10,7 @@
 . ./lib/common.sh
 
 # suite:cases (KTAP "# Totals: ... total:N" of the suite)
-SUITES="s390_standby_mem_sccb:28 s390_standby_mem_layout:38
+SUITES="s390_standby_mem_sccb:28 s390_standby_mem_layout:40
 	s390_standby_mem_sclp:33 s390_standby_mem_sim:25
 	s390_standby_mem_compat:2"
 

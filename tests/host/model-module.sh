@@ -45,12 +45,22 @@
 #              load, assign and unassign refused, an answer 20 s late,
 #              no answer (the module gives up after 60 s and stays
 #              loaded until the answer comes).
+#   alone      (6.12) the kernel's initcall failed to read element 1's
+#              storage information at boot (answered 0x05f0), so it
+#              registered no SCLP memory notifier and added no standby
+#              memory, though firmware reports the facility. The module
+#              finds no notifier and is alone: lazy mode, its own
+#              notifier assigns at prepare-online and unassigns at
+#              finish-offline. Its requests under the machine's faults:
+#              an assign refused at online, answered 20 s late, never
+#              answered (the module stays loaded until the answer comes);
+#              an unassign refused at offline.
 #
 # Prints "ok - ..." / "not ok - ..." lines and "N passed, M failed" last;
 # exits 1 when anything failed. Logs: $OUT (default build/model-module-...).
 #
 # Usage: tests/host/model-module.sh <6.12|6.1|7.3|6.12-failalloc|bookworm|trixie>
-#                                   <beside|no-sclp-mem|pressure>
+#                                   <beside|no-sclp-mem|alone|pressure>
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -65,7 +75,7 @@ MOD=s390_standby_mem
 DBG=/sys/kernel/debug/$MOD
 
 case $KERNEL:$SCENARIO in
-6.12:beside | 6.1:beside | 7.3:beside | 7.3:no-sclp-mem) ;;
+6.12:beside | 6.1:beside | 7.3:beside | 7.3:no-sclp-mem | 6.12:alone) ;;
 6.12-failalloc:pressure) ;;
 bookworm:beside | trixie:beside) ;;
 *) echo "model-module: no scenario $SCENARIO for $KERNEL" >&2; exit 2 ;;
@@ -91,10 +101,11 @@ ARGS=
 [ "$SCENARIO" = pressure ] && ARGS=memory_hotplug.memmap_on_memory=1
 # shellcheck disable=SC2086
 boot "$B" "$work/initrd.gz" "standby-mem=$STANDBY" "$BOOT" $ARGS
-if [ "$SCENARIO" = no-sclp-mem ]; then
+if [ "$SCENARIO" = no-sclp-mem ] || [ "$SCENARIO" = alone ]; then
 	# Once the kernel proper runs (the decompressor reads storage info
 	# too, to find its memory), long before the initcalls: the next read
-	# of element 1 is sclp_mem.c's, and it fails.
+	# of element 1 is the initcall's (sclp_mem.c, 6.12's sclp_cmd.c),
+	# and it fails.
 	wait_for 'Linux version' 120
 	qmp s390x-sclp-storage-inject "{\"command\": \"read-storage-info\", \"element\": 1, \"count\": 1, \"response\": $((REFUSED))}" >/dev/null
 fi
@@ -298,6 +309,72 @@ faults() {
 		[ "$(said FNA)" = "requests_unanswered 0 stale 1 " ]
 }
 
+# lazy_faults: the module alone in lazy mode, its notifier's own
+# requests through the real transport refused, slow, unanswered
+lazy_faults() {
+	local f l s u a
+	f=$(first_rn $M)
+	l=$(last_rn $M)
+	# an assign refused at prepare-online: the online fails, the one
+	# assigned before it is unassigned, the block stays offline
+	inject assign "\"rn\": $((f + 1)), \"count\": 1, \"response\": $((REFUSED))"
+	online LA $M
+	s=$(count "$OUT/log-LA.txt" assign 0x0020 "$f" "$l")
+	u=$(count "$OUT/log-LA.txt" unassign 0x0020 "$f" "$l")
+	agree AGLA
+	[ "$(said LA)" != 0 ] && [ "$s $u" = "1 1" ] && [ -z "$why" ] &&
+		mstates LAS && [ "$(said LAS | tr ' ' '\n' | grep -c ":online$")" = 0 ]
+	result $? "lazy online, an assign refused ($REFUSED): the online fails ($(said LA) $(said LAO)), the one assigned before it unassigned ($s assigned, $u unassigned), no block online; agree${why:+ ($why)}"
+	# an unassign refused at finish-offline: the offline works, one
+	# increment stale until the next cycle gives it back
+	online LU1 $M
+	inject unassign "\"rn\": $f, \"count\": 1, \"response\": $((REFUSED))"
+	offline LU2 $M
+	standby_state >"$OUT/qmp-LU2.txt"
+	a=$(element1 "$OUT/qmp-LU2.txt")
+	counter LUS stale
+	[ "$(said LU1) $(said LU2) ${a%%/*} $(said LUS)" = "0 0 1 1" ]
+	result $? "lazy offline, an unassign refused: the offline works ($(said LU2)), 1 increment stale (firmware: $a; the module: $(said LUS))"
+	online LU3 $M
+	offline LU4 $M
+	counter LUT stale
+	agree AGLU
+	[ "$(said LU3) $(said LU4) $(said LUT)" = "0 0 0" ] && [ -z "$why" ]
+	result $? "the next online and offline ($(said LU3) $(said LU4)) give it back (stale $(said LUT)); agree${why:+ ($why)}"
+	# a slow answer within the module's wait: the online waits and works
+	inject assign "\"rn\": $((f + 2)), \"hold\": true, \"hold-ms\": 20000"
+	online LS $M
+	s=$(count "$OUT/log-LS.txt" assign 0x0020 "$f" "$l")
+	agree AGLS
+	[ "$(said LS) $s" = "0 $NINC" ] && [ -z "$why" ]
+	result $? "lazy online, an assign answered after 20 s: the online waits and works ($s assigns); agree${why:+ ($why)}"
+	offline LS2 $M
+	# No answer: the notifier gives up after 60 s, the online fails, and
+	# the module keeps the request, and itself, until the answer comes
+	# (the commands typed ahead, as in faults()).
+	inject assign "\"rn\": $f, \"hold\": true"
+	printf '%s\n' "chmem -e -b $M -z Movable >/tmp/fn 2>&1; echo \"$(tagq LN) \$? \$(cat /sys/devices/system/memory/memory$M/state)\"; echo \"$(tagq LNO) \$(awk '\$1 == \"requests_unanswered\" { print \$2 }' $DBG/counters)\"; modprobe -r $MOD >/tmp/fn 2>&1; echo \"$(tagq LNU) \$? \$(tr '\n' ' ' </tmp/fn)\"; echo \"$(tagq LNL) \$(cut -d' ' -f1 /proc/uptime) \$([ -d /sys/module/$MOD ] && echo loaded)\"" >&7
+	sleep 100
+	qmp s390x-sclp-storage-release >/dev/null
+	wait_for "^LNL " 120
+	guest "echo \"$(tagq LNA) \$(awk '\$1 == \"requests_unanswered\" || \$1 == \"stale\" { printf \"%s %s \", \$1, \$2 }' $DBG/counters)\""
+	storage_log >"$OUT/log-LN.txt"
+	new_lines LN
+	a=$(grep -c "^assign $f 0x0020 held$" "$OUT/log-LN.txt")
+	[ "$(said LN | cut -d' ' -f1)" != 0 ] && [ "$(said LN | cut -d' ' -f2) $(said LNO) $a" = "offline 1 1" ]
+	result $? "lazy online, an assign never answered in 60 s: the online fails, the block offline ($(said LN)), the request stays outstanding ($(said LNO)), its answer comes after the release ($a held)"
+	[ "$(said LNU | cut -d' ' -f1)" != 0 ] && [ "$(said LNL | cut -d' ' -f2)" = loaded ]
+	result $? "modprobe -r while the answer is outstanding is refused ($(said LNU)): the module stays loaded (at $(said LNL))"
+	check "once the answer came nothing is outstanding, the increment it assigned stale ($(said LNA))" \
+		[ "$(said LNA)" = "requests_unanswered 0 stale 1 " ]
+	online LN2 $M
+	offline LN3 $M
+	counter LNS stale
+	agree AGLN
+	[ "$(said LN2) $(said LN3) $(said LNS)" = "0 0 0" ] && [ -z "$why" ]
+	result $? "the next online and offline ($(said LN2) $(said LN3)) give it back (stale $(said LNS)); agree${why:+ ($why)}"
+}
+
 # pressure: guarantee 6 beside the kernel's notifier
 # (the guest's functions are quoted for the guest's shell; set -- splits
 # a tagged line into its fields)
@@ -400,6 +477,49 @@ if [ "$SCENARIO" = no-sclp-mem ]; then
 		[ -z "$why" ]
 	result $? "chmem -d: memory$M offline and deconfigured (config $(said CF)), the module unassigned its $NINC increments after removing it ($u); agree${why:+ ($why)}"
 	faults
+	unload UNLOAD
+	[ "$(said UNLOAD) ${left%%/*}" = "0 0" ] && ! warned
+	result $? "unloaded: element 1 has nothing assigned ($left), no warning in the log"
+	finish
+fi
+
+if [ "$SCENARIO" = alone ]; then
+	log "storage commands at boot: $(summary "$OUT/log-boot.txt")"
+	inj=$(grep -c "^read-storage-info 1 $REFUSED injected$" "$OUT/log-boot.txt")
+	mstates KB
+	n=$(said KB | tr ' ' '\n' | grep -c ':absent$')
+	check "the kernel's initcall failed at boot: storage info of element 1 answered $REFUSED ($inj), none of the $((LASTB - M + 1)) standby blocks added ($n absent)" \
+		[ "$inj $n" = "1 $((LASTB - M + 1))" ]
+	# the load's own read of element 1 refused: the load fails before
+	# it sends anything else
+	inject read-storage-info "\"element\": 1, \"count\": 1, \"response\": $((REFUSED))"
+	load RLOAD
+	r=$(grep -c "^read-storage-info 1 $REFUSED injected$" "$OUT/log-RLOAD.txt")
+	n=$(grep -vc '^read-storage-info ' "$OUT/log-RLOAD.txt")
+	guest "echo \"$(tagq RMOD) \$([ -d /sys/module/$MOD ] && echo loaded || echo absent)\""
+	[ "$(said RLOAD) $r $n $(said RMOD)" = "1 1 0 absent" ]
+	result $? "the load's read of element 1's storage information refused ($r): modprobe fails ($(said RLOADO)), nothing else sent ($n other commands)"
+	load LOAD
+	line=$(sed -n "s/^$MOD: \(loaded: \)/\1/p" "$OUT/LOAD-lines.txt")
+	why=$(grep -m1 -o "$MOD: firmware reports standby memory, but the kernel registered no SCLP memory notifier.*" "$OUT/LOAD-lines.txt")
+	[ "$(said LOAD)" = 0 ] && [ "${line#*mode=lazy situation=alone }" != "$line" ] && [ -n "$why" ]
+	result $? "modprobe $MOD: lazy mode, alone, not beside a notifier the kernel never registered (\"$line\"; \"$why\")"
+	a=$(count "$OUT/log-LOAD.txt" attach 0x0020)
+	s=$(grep -c '^assign ' "$OUT/log-LOAD.txt")
+	agree AG1
+	[ "$a $s" = "1 0" ] && [ -z "$why" ]
+	result $? "alone, the load attaches element 1 itself ($a) and gives back what the attach assigned; its blocks offline, nothing assigned ($s assigns); agree${why:+ ($why)}"
+	online ON $M
+	s=$(count "$OUT/log-ON.txt" assign 0x0020 "$(first_rn $M)" "$(last_rn $M)")
+	agree AG2
+	[ "$(said ON) $s" = "0 $NINC" ] && [ -z "$why" ] && ! warned
+	result $? "chmem -e: memory$M online ($(said ON)), the module's notifier assigned its $NINC increments ($s), no addressing exception; agree${why:+ ($why)}"
+	offline OFF $M
+	u=$(count "$OUT/log-OFF.txt" unassign 0x0020 "$(first_rn $M)" "$(last_rn $M)")
+	agree AG3
+	[ "$(said OFF) $u" = "0 $NINC" ] && [ -z "$why" ]
+	result $? "chmem -d: memory$M offline ($(said OFF)), the module's notifier unassigned its $NINC increments ($u); agree${why:+ ($why)}"
+	lazy_faults
 	unload UNLOAD
 	[ "$(said UNLOAD) ${left%%/*}" = "0 0" ] && ! warned
 	result $? "unloaded: element 1 has nothing assigned ($left), no warning in the log"

@@ -537,8 +537,12 @@ static const struct situation_case situations[] = {
 	{ "qemu-alone", { .sim = true }, SSM_SIT_ALONE },
 	{ "hw-no-facility", { 0 }, SSM_SIT_ALONE },
 	/* a real machine with standby memory, 6.1 to 6.18, booted with mem= */
-	{ "hw-facility", { .kernel_facilities = FAC }, SSM_SIT_SHARED },
+	{ "hw-facility", { .kernel_facilities = FAC, .kernel_notifier = true },
+	  SSM_SIT_SHARED },
 	{ "hw-facility-partial", { .kernel_facilities = FAC >> 1 },
+	  SSM_SIT_ALONE },
+	/* ... whose initcall failed to read storage info: no notifier */
+	{ "hw-facility-no-notifier", { .kernel_facilities = FAC },
 	  SSM_SIT_ALONE },
 	/* its stand-in in the test bed: the twin declared itself */
 	{ "sim-twin", { .sim = true, .twin = true }, SSM_SIT_SHARED },
@@ -565,7 +569,12 @@ static const struct situation_case situations[] = {
 	  SSM_SIT_KERNEL_BLOCKS },
 	/* ... taken over: adopt=1 */
 	{ "kernel-blocks-adopted", { .kernel_facilities = FAC, .busy_blocks = 4,
-				     .adopt = true }, SSM_SIT_SHARED },
+				     .adopt = true, .kernel_notifier = true },
+	  SSM_SIT_SHARED },
+	/* System RAM in our range where the kernel registered no notifier */
+	{ "no-notifier-blocks-adopted", { .kernel_facilities = FAC,
+					  .busy_blocks = 4, .adopt = true },
+	  SSM_SIT_KERNEL_BLOCKS },
 	{ "sim-twin-blocks-adopted", { .sim = true, .twin = true,
 				       .busy_blocks = 4, .adopt = true },
 	  SSM_SIT_SHARED },
