@@ -95,9 +95,10 @@ static struct notifier_block ssm_probe_nb = {
  * but nobody assigns an increment before its block goes online. The memory
  * notifier chain is not exported, so a probe of the highest priority goes
  * first into it, the entries after it are named by kallsyms, and the probe
- * leaves again. Only a notifier unregistered while we read could go away
- * under us: on s390 every memory notifier but ours is built in, and the
- * kernel never unregisters one.
+ * leaves again. The chain's lock is not ours to take: only a notifier
+ * unregistered in the instant we read could go away under us. The
+ * kernel's own memory notifiers are built in and never unregistered; of
+ * the modules, only virtio_mem registers one (on s390 not in 6.12, in 7.3).
  *
  * Return: 1 if it is registered, 0 if not, -EOPNOTSUPP without kallsyms
  * (which could not name it), or register_memory_notifier()'s error.
