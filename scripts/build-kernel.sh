@@ -83,7 +83,9 @@ kmake() {
 cat $frags >"$B/.ssm-fragment"
 kmake KCONFIG_ALLCONFIG="$B/.ssm-fragment" allnoconfig >&2
 
-# Kconfig silently drops options whose dependencies fail: check them all.
+# Kconfig silently drops options whose dependencies fail: check them all,
+# each by its last assignment (as Kconfig takes it: a variant may take
+# back an option of config.fragment).
 major_minor=$BASE
 bad=0
 while IFS= read -r line; do
@@ -102,7 +104,10 @@ while IFS= read -r line; do
 		log "$opt=$want requested but not set in .config"
 		bad=1
 	fi
-done <"$B/.ssm-fragment"
+done < <(awk -F= '/^CONFIG_[A-Za-z0-9_]*=/ {
+		if (!($1 in last)) order[++n] = $1
+		last[$1] = $0
+	} END { for (i = 1; i <= n; i++) print last[order[i]] }' "$B/.ssm-fragment")
 [ $bad = 0 ] || die "config fragment not honoured"
 
 kmake -j"$JOBS" bzImage modules >&2
