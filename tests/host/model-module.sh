@@ -249,6 +249,27 @@ config() {
 	storage_log >"$OUT/log-$1.txt"
 }
 
+# unanswered <tag> <command> <report>: <command> while the machine holds
+# the answer it waits for, then modprobe -r. While an answer is held the
+# SCLP is busy, the console with it (an SCLP device): the commands are
+# typed ahead, their output comes after the release, 100 s later. said
+# <tag>: the command's status and <report> (shell text, expanded in the
+# guest; /tmp/fn holds the command's output), <tag>O the requests
+# unanswered before the unload, <tag>U modprobe -r's status and output,
+# <tag>L the uptime and "loaded" if the module is, <tag>A the counters
+# requests_unanswered and stale after the release; the storage commands
+# in $OUT/log-<tag>.txt, the module's lines in $OUT/<tag>-lines.txt
+unanswered() {
+	local t=$1
+	printf '%s\n' "{ $2; } >/tmp/fn 2>&1; echo \"$(tagq "$t") \$? $3\"; echo \"$(tagq "${t}O") \$(awk '\$1 == \"requests_unanswered\" { print \$2 }' $DBG/counters)\"; modprobe -r $MOD >/tmp/fn 2>&1; echo \"$(tagq "${t}U") \$? \$(tr '\n' ' ' </tmp/fn)\"; echo \"$(tagq "${t}L") \$(cut -d' ' -f1 /proc/uptime) \$([ -d /sys/module/$MOD ] && echo loaded)\"" >&7
+	sleep 100
+	qmp s390x-sclp-storage-release >/dev/null
+	wait_for "^${t}L " 120
+	guest "echo \"$(tagq "${t}A") \$(awk '\$1 == \"requests_unanswered\" || \$1 == \"stale\" { printf \"%s %s \", \$1, \$2 }' $DBG/counters)\""
+	storage_log >"$OUT/log-$t.txt"
+	new_lines "$t"
+}
+
 # faults: the module alone, its own requests through the real transport
 # refused, slow, unanswered
 faults() {
@@ -288,17 +309,9 @@ faults() {
 	result $? "an assign answered after 20 s: the configure waits and works ($s assigns); agree${why:+ ($why)}"
 	config FS2 0
 	# No answer: the module gives up after 60 s and keeps the request,
-	# and itself, until the answer comes. While an answer is held the
-	# SCLP is busy, the console with it (an SCLP device): the commands
-	# are typed ahead, their output comes after the release.
+	# and itself, until the answer comes (unanswered).
 	inject assign "\"rn\": $f, \"hold\": true"
-	printf '%s\n' "echo 1 >/sys/firmware/memory/memory$M/config 2>/tmp/fn; echo \"$(tagq FN) \$? \$(cat /tmp/fn)\"; echo \"$(tagq FNO) \$(awk '\$1 == \"requests_unanswered\" { print \$2 }' $DBG/counters)\"; modprobe -r $MOD >/tmp/fn 2>&1; echo \"$(tagq FNU) \$? \$(tr '\n' ' ' </tmp/fn)\"; echo \"$(tagq FNL) \$(cut -d' ' -f1 /proc/uptime) \$([ -d /sys/module/$MOD ] && echo loaded)\"" >&7
-	sleep 100
-	qmp s390x-sclp-storage-release >/dev/null
-	wait_for "^FNL " 120
-	guest "echo \"$(tagq FNA) \$(awk '\$1 == \"requests_unanswered\" || \$1 == \"stale\" { printf \"%s %s \", \$1, \$2 }' $DBG/counters)\""
-	storage_log >"$OUT/log-FN.txt"
-	new_lines FN
+	unanswered FN "echo 1 >/sys/firmware/memory/memory$M/config" "\$(cat /tmp/fn)"
 	log "no answer: $(summary "$OUT/log-FN.txt"); $(grep -c 'no answer from firmware' "$OUT/FN-lines.txt") requests unanswered in the log"
 	a=$(grep -c "^assign $f 0x0020 held$" "$OUT/log-FN.txt")
 	[ "$(said FN | cut -d' ' -f1) $(said FNO) $a" = "1 1 1" ]
@@ -351,15 +364,9 @@ lazy_faults() {
 	offline LS2 $M
 	# No answer: the notifier gives up after 60 s, the online fails, and
 	# the module keeps the request, and itself, until the answer comes
-	# (the commands typed ahead, as in faults()).
+	# (unanswered).
 	inject assign "\"rn\": $f, \"hold\": true"
-	printf '%s\n' "chmem -e -b $M -z Movable >/tmp/fn 2>&1; echo \"$(tagq LN) \$? \$(cat /sys/devices/system/memory/memory$M/state)\"; echo \"$(tagq LNO) \$(awk '\$1 == \"requests_unanswered\" { print \$2 }' $DBG/counters)\"; modprobe -r $MOD >/tmp/fn 2>&1; echo \"$(tagq LNU) \$? \$(tr '\n' ' ' </tmp/fn)\"; echo \"$(tagq LNL) \$(cut -d' ' -f1 /proc/uptime) \$([ -d /sys/module/$MOD ] && echo loaded)\"" >&7
-	sleep 100
-	qmp s390x-sclp-storage-release >/dev/null
-	wait_for "^LNL " 120
-	guest "echo \"$(tagq LNA) \$(awk '\$1 == \"requests_unanswered\" || \$1 == \"stale\" { printf \"%s %s \", \$1, \$2 }' $DBG/counters)\""
-	storage_log >"$OUT/log-LN.txt"
-	new_lines LN
+	unanswered LN "chmem -e -b $M -z Movable" "\$(cat /sys/devices/system/memory/memory$M/state)"
 	a=$(grep -c "^assign $f 0x0020 held$" "$OUT/log-LN.txt")
 	[ "$(said LN | cut -d' ' -f1)" != 0 ] && [ "$(said LN | cut -d' ' -f2) $(said LNO) $a" = "offline 1 1" ]
 	result $? "lazy online, an assign never answered in 60 s: the online fails, the block offline ($(said LN)), the request stays outstanding ($(said LNO)), its answer comes after the release ($a held)"
