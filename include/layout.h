@@ -156,6 +156,8 @@ void ssm_layout_mark_stale(struct ssm_layout *l, u32 rn);
 void ssm_layout_finalize(struct ssm_layout *l);
 bool ssm_layout_next_run(const struct ssm_layout *l, u32 *rn,
 			 struct ssm_run *run);
+bool ssm_probe_facility(const struct ssm_probe *p);
+bool ssm_probe_notifier_kernel(const struct ssm_probe *p);
 enum ssm_situation ssm_layout_situation(const struct ssm_probe *p);
 const char *ssm_situation_name(enum ssm_situation sit);
 

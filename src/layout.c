@@ -384,6 +384,33 @@ bool ssm_layout_next_run(const struct ssm_layout *l, u32 *rn,
 }
 
 /**
+ * ssm_probe_facility() - firmware reports standby memory to the kernel
+ * @p: what the load found out
+ *
+ * Return: true if the kernel read the standby memory facility bits.
+ */
+bool ssm_probe_facility(const struct ssm_probe *p)
+{
+	return (p->kernel_facilities & SSM_FAC_STANDBY_MEMORY) ==
+	       SSM_FAC_STANDBY_MEMORY;
+}
+
+/**
+ * ssm_probe_notifier_kernel() - the kernel may have its SCLP memory notifier
+ * @p: what the load found out
+ *
+ * Kernels 6.1 to 6.18 register sclp_cmd.c's notifier only where firmware
+ * reports the facility (and their initcall read every storage element,
+ * which only the notifier chain tells: @p->kernel_notifier).
+ *
+ * Return: true if the facility is there on a kernel before sclp_mem.c.
+ */
+bool ssm_probe_notifier_kernel(const struct ssm_probe *p)
+{
+	return ssm_probe_facility(p) && !p->kernel_sclp_mem;
+}
+
+/**
  * ssm_layout_situation() - who else drives standby memory here
  * @p: what the load found out
  *
@@ -408,8 +435,7 @@ bool ssm_layout_next_run(const struct ssm_layout *l, u32 *rn,
  */
 enum ssm_situation ssm_layout_situation(const struct ssm_probe *p)
 {
-	bool facility = (p->kernel_facilities & SSM_FAC_STANDBY_MEMORY) ==
-			SSM_FAC_STANDBY_MEMORY;
+	bool facility = ssm_probe_facility(p);
 	bool kernel_notifier;
 
 	if (p->kdump)
@@ -418,8 +444,8 @@ enum ssm_situation ssm_layout_situation(const struct ssm_probe *p)
 		return SSM_SIT_KERNEL_SYSFS;
 	if (p->sim && facility)
 		return SSM_SIT_SIM_ON_REAL;
-	kernel_notifier = (facility && !p->kernel_sclp_mem &&
-			   p->kernel_notifier) || (p->sim && p->twin);
+	kernel_notifier = (ssm_probe_notifier_kernel(p) && p->kernel_notifier) ||
+			  (p->sim && p->twin);
 	if (p->busy_blocks && !(kernel_notifier && p->adopt))
 		return SSM_SIT_KERNEL_BLOCKS;
 	return kernel_notifier ? SSM_SIT_SHARED : SSM_SIT_ALONE;

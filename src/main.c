@@ -442,9 +442,7 @@ static int ssm_probe_kernel_notifier(struct ssm_probe *probe)
 {
 	int rc;
 
-	if ((probe->kernel_facilities & SSM_FAC_STANDBY_MEMORY) !=
-	    SSM_FAC_STANDBY_MEMORY || probe->kernel_sclp_mem || probe->sim ||
-	    probe->kdump)
+	if (!ssm_probe_notifier_kernel(probe) || probe->sim || probe->kdump)
 		return 0;
 	rc = ssm_hotplug_kernel_notifier();
 	if (rc < 0) {

@@ -322,6 +322,17 @@ faults() {
 		[ "$(said FNA)" = "requests_unanswered 0 stale 1 " ]
 }
 
+# cycle_gives_back <online> <offline> <stale> <agree>: in lazy mode the
+# next online and offline of block M give back what a fault left stale
+cycle_gives_back() {
+	online "$1" $M
+	offline "$2" $M
+	counter "$3" stale
+	agree "$4"
+	[ "$(said "$1") $(said "$2") $(said "$3")" = "0 0 0" ] && [ -z "$why" ]
+	result $? "the next online and offline ($(said "$1") $(said "$2")) give it back (stale $(said "$3")); agree${why:+ ($why)}"
+}
+
 # lazy_faults: the module alone in lazy mode, its notifier's own
 # requests through the real transport refused, slow, unanswered
 lazy_faults() {
@@ -348,12 +359,7 @@ lazy_faults() {
 	counter LUS stale
 	[ "$(said LU1) $(said LU2) ${a%%/*} $(said LUS)" = "0 0 1 1" ]
 	result $? "lazy offline, an unassign refused: the offline works ($(said LU2)), 1 increment stale (firmware: $a; the module: $(said LUS))"
-	online LU3 $M
-	offline LU4 $M
-	counter LUT stale
-	agree AGLU
-	[ "$(said LU3) $(said LU4) $(said LUT)" = "0 0 0" ] && [ -z "$why" ]
-	result $? "the next online and offline ($(said LU3) $(said LU4)) give it back (stale $(said LUT)); agree${why:+ ($why)}"
+	cycle_gives_back LU3 LU4 LUT AGLU
 	# a slow answer within the module's wait: the online waits and works
 	inject assign "\"rn\": $((f + 2)), \"hold\": true, \"hold-ms\": 20000"
 	online LS $M
@@ -374,12 +380,7 @@ lazy_faults() {
 	result $? "modprobe -r while the answer is outstanding is refused ($(said LNU)): the module stays loaded (at $(said LNL))"
 	check "once the answer came nothing is outstanding, the increment it assigned stale ($(said LNA))" \
 		[ "$(said LNA)" = "requests_unanswered 0 stale 1 " ]
-	online LN2 $M
-	offline LN3 $M
-	counter LNS stale
-	agree AGLN
-	[ "$(said LN2) $(said LN3) $(said LNS)" = "0 0 0" ] && [ -z "$why" ]
-	result $? "the next online and offline ($(said LN2) $(said LN3)) give it back (stale $(said LNS)); agree${why:+ ($why)}"
+	cycle_gives_back LN2 LN3 LNS AGLN
 }
 
 # pressure: guarantee 6 beside the kernel's notifier
