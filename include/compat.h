@@ -88,14 +88,17 @@
  *				       standby memory (sclp_cmd.c, 6.1-6.18)
  *
  * 6.8 to 6.18 put the memmap on the memory where the machine has EDAT-1
- * (every real one since z10; not QEMU's TCG), 6.1 never.
+ * (every real one since z10; not QEMU's TCG), 6.1 never. The test bed's
+ * 6.12-memmap kernel (kernel/config.memmap.patch) does as on EDAT-1
+ * without it.
  *
  * Return: the add_memory() flags it uses, per block, on node 0.
  */
 static inline mhp_t ssm_compat_kernel_standby_flags(void)
 {
 #ifdef SSM_HAVE_MEM_PREPARE_ONLINE
-	if (ssm_cpu_has_edat1())
+	if (ssm_cpu_has_edat1() ||
+	    IS_ENABLED(CONFIG_TESTBED_SCLP_MEMMAP_ON_MEMORY))
 		return MHP_MEMMAP_ON_MEMORY | MHP_OFFLINE_INACCESSIBLE;
 #endif
 	return MHP_NONE;
