@@ -100,25 +100,29 @@ daemon_summary() {
 # model_runs <kernel>: the test machine's benches (tests/host/model-bench.sh),
 # their logs appended to logs[]
 model_runs() {
-	local k=$1 runs run mm inc mb
+	local k=$1 runs run mm inc kern mb
 	# The test machine (qemu/): the module against the kernel's own
 	# standby memory support in one boot (tests/host/model-bench.sh).
 	# 6.12 also with every memmap in system memory (MEMMAP=0): the
-	# module's own cost without the memmap's move onto its blocks; and
-	# with 1M against 256M increments (INCREMENT=): what 256 assigns per
-	# block cost the kernel's own path and the module's.
+	# module's own cost without the memmap's move onto its blocks; with
+	# 1M against 256M increments (INCREMENT=): what 256 assigns per
+	# block cost the kernel's own path and the module's; and on
+	# 6.12-memmap, whose own blocks have their memmap on the block as on
+	# a real machine (EDAT-1): the online and offline a real machine runs.
+	# A run is "<memmap>:<increment>[:<kernel variant>]".
 	case $k in
 	6.1) runs="1:" ;;
-	6.12) runs="1: 0: 1:1M 1:256M" ;;
+	6.12) runs="1: 0: 1:1M 1:256M 1::6.12-memmap" ;;
 	*) runs="" ;;
 	esac
 	for run in $runs; do
-		mm=${run%%:*} inc=${run#*:}
-		mb=$TOP/build/model-bench-$k
+		mm=${run%%:*} inc=${run#*:} kern=$k
+		case $inc in *:*) kern=${inc#*:} inc=${inc%%:*} ;; esac
+		mb=$TOP/build/model-bench-$kern
 		[ "$mm" = 1 ] || mb=$mb-m0
 		[ -z "$inc" ] || mb=$mb-i$inc
 		echo "# ${mb##*/}: before: $(host_load)" | tee "$mb.host"
-		MEMMAP=$mm INCREMENT=$inc OUT=$mb "$TOP/tests/host/model-bench.sh" "$k" >"$mb.log" 2>&1 || fail=1
+		MEMMAP=$mm INCREMENT=$inc OUT=$mb "$TOP/tests/host/model-bench.sh" "$kern" >"$mb.log" 2>&1 || fail=1
 		echo "# ${mb##*/}: after: $(host_load)" | tee -a "$mb.host"
 		grep '^not ok' "$mb.log"
 		grep -q '^csv-end' "$mb.log" || {

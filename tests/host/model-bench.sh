@@ -45,12 +45,17 @@
 # alike: what the module's line per block online or offline costs there;
 # every method carries "-q".
 #
+# 6.12-memmap: the kernel's own blocks with their memmap on the block, as
+# 6.12 adds them on a real machine (EDAT-1; kernel/config.memmap.patch):
+# the module's blocks against the online and offline a real machine runs;
+# every method carries "-edat".
+#
 # METHODS="kernel lazy": only those methods take turns (the default: all
 # of the kernel's); with 0 repeats per round only the passes over all
 # blocks run: more rounds of them in the same time, for a closer median.
 #
 # Usage: [MEMMAP=0] [INCREMENT=1M|256M] [ROUNDS=3] [METHODS=...] [QUIET=1]
-#        tests/host/model-bench.sh <6.12|6.1> [repeats per round]
+#        tests/host/model-bench.sh <6.12|6.1|6.12-memmap> [repeats per round]
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -63,6 +68,7 @@ QUIET=${QUIET:-0}
 SFX=
 [ "$MEMMAP" = 1 ] || SFX=-m0
 [ "$QUIET" = 0 ] || SFX=$SFX-q
+[ "$KERNEL" != 6.12-memmap ] || SFX=$SFX-edat
 # sizes in MiB; blocks of 256 MiB
 BOOT=2048 STANDBY=15360 MACHINE="standby-elements=4,standby-increment=4M"
 if [ -n "$INCREMENT" ]; then
@@ -74,7 +80,7 @@ NBLK=$((STANDBY / 256))
 MOD=s390_standby_mem
 
 case $KERNEL in
-6.12 | 6.1) ;;
+6.12 | 6.1 | 6.12-memmap) ;;
 *) echo "model-bench: no bench for $KERNEL" >&2; exit 2 ;;
 esac
 
@@ -163,7 +169,7 @@ guest "chmem -e -b $((BOOT / 256)) -z Movable; chmem -d -b $((BOOT / 256))" 900
 guest "memfree MF0"
 echo "csv memfree_kb kernel$SFX $NBLK kB $(said MF0)"
 methods=kernel
-[ "$KERNEL" = 6.12 ] && methods="$methods lazy"
+[ "${KERNEL%%-*}" = 6.12 ] && methods="$methods lazy"
 methods="$methods configure"
 methods=${METHODS:-$methods}
 # 6.1 (adopt=auto) refuses to take the kernel's blocks over unasked
