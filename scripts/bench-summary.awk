@@ -41,6 +41,7 @@ END {
 		guest_summary()
 	model_summary("")
 	model_summary("-m0")
+	model_summary("-edat")
 	incr_summary()
 }
 
@@ -256,7 +257,8 @@ function incr_summary(    n, mm, i, x, a, b, metric, j, nm) {
 
 # model_summary <suffix>: the test machine's rows (tests/host/model-bench.sh),
 # "" for the boot with the memmap on the module's blocks, "-m0" for the one
-# with memory_hotplug.memmap_on_memory=0
+# with memory_hotplug.memmap_on_memory=0, "-edat" for the boot of 6.12-memmap
+# (the kernel's own blocks with their memmap on the block, as on EDAT-1)
 function model_summary(x0,    n, mm, i, x, k0) {
 	k0 = "kernel" x0
 	if (!has("chmem_e_1g_ns", k0, 4)) return
@@ -267,9 +269,12 @@ function model_summary(x0,    n, mm, i, x, k0) {
 		print "lazy, configure), 60 blocks of 256 MiB, 4 MiB increments,"
 		print "memory_hotplug.memmap_on_memory=1 (the module's blocks carry their memmap; the"
 		print "kernel's do not, TCG lacking EDAT-1); ms, median [min-max] (ratio to the kernel alone):"
-	} else {
+	} else if (x0 == "-m0") {
 		print "The same with memory_hotplug.memmap_on_memory=0 (every memmap in system memory):"
 		print "the module's own cost, without moving the memmap onto the block:"
+	} else {
+		print "The same on 6.12-memmap, whose own blocks carry their memmap as 6.12 adds them on a"
+		print "real machine (EDAT-1): the online and offline a real machine runs, for every method:"
 	}
 	printf "  %-14s %-30s %-30s %-14s %-14s\n", "method", "chmem -e 1G (4 blocks)", "chmem -d 1G",
 		"-e 60 blocks", "-d 60 blocks"

@@ -133,6 +133,21 @@ model_runs() {
 	done
 }
 
+# model_pairs <logs...>: the test machine's passes over all blocks, round
+# by round against the kernel's of the same round (scripts/bench-pairs.awk)
+model_pairs() {
+	local have=()
+	local f
+	for f in "$@"; do
+		[ -f "$f" ] && have+=("$f")
+	done
+	[ ${#have[@]} -gt 0 ] || return 0
+	echo
+	echo "The test machine, passes over all blocks, round by round (ratio to the kernel's own pass"
+	echo "of the same round and boot):"
+	"$TOP/scripts/bench-pairs.awk" "${have[@]}"
+}
+
 # The test machine's benches alone (PARTS=model):
 # bench/results/<kernel>-model.csv and .txt.
 if [ "${PARTS:-}" = model ]; then
@@ -145,6 +160,7 @@ if [ "${PARTS:-}" = model ]; then
 			echo "== tests/host/model-bench.sh $k: ${logs[*]##*/}, $(date +%F), $(host_desc) =="
 			cat "$TOP"/build/model-bench-"$k"*.host 2>/dev/null
 			"$TOP/scripts/bench-summary.awk" "$RES/$k-model.csv"
+			model_pairs "${logs[@]}"
 		} | tee "$RES/$k-model.txt"
 	done
 	exit $fail
@@ -222,6 +238,7 @@ for k in $KERNELS; do
 		cat "$TOP"/build/bench-"$k".host "$TOP"/build/bench-scale-"$k".host \
 			"$TOP"/build/bench-adopt-"$k".host "$TOP"/build/model-bench-"$k"*.host 2>/dev/null
 		"$TOP/scripts/bench-summary.awk" "$RES/$k.csv"
+		model_pairs "$TOP"/build/model-bench-"$k"*.log
 	} | tee "$RES/$k.txt"
 	echo "results: bench/results/$k.csv, bench/results/$k.png, bench/results/$k.txt"
 done
