@@ -37,7 +37,8 @@ function ratio(a, b) { return (b > 0 && a != "") ? sprintf("%.2f", a / b) : "-" 
 
 END {
 	# the test machine's runs alone (PARTS=model make bench)
-	if (!has("chmem_e_1g_ns", "kernel", 4) || maxp["lazy"] || maxp["configure-memmap1"])
+	if (!(has("chmem_e_1g_ns", "kernel", 4) || has("chmem_e_1g_ns", "kernel-edat", 4)) ||
+	    maxp["lazy"] || maxp["configure-memmap1"])
 		guest_summary()
 	model_summary("")
 	model_summary("-m0")
