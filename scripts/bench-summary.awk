@@ -37,7 +37,7 @@ function ratio(a, b) { return (b > 0 && a != "") ? sprintf("%.2f", a / b) : "-" 
 
 END {
 	# the test machine's runs alone (PARTS=model make bench)
-	if (!(has("chmem_e_1g_ns", "kernel", 4) || has("chmem_e_1g_ns", "kernel-edat", 4)) ||
+	if (!(has("chmem_e_all_ns", "kernel", 60) || has("chmem_e_all_ns", "kernel-edat", 60)) ||
 	    maxp["lazy"] || maxp["configure-memmap1"])
 		guest_summary()
 	model_summary("")
@@ -262,7 +262,7 @@ function incr_summary(    n, mm, i, x, a, b, metric, j, nm) {
 # (the kernel's own blocks with their memmap on the block, as on EDAT-1)
 function model_summary(x0,    n, mm, i, x, k0) {
 	k0 = "kernel" x0
-	if (!has("chmem_e_1g_ns", k0, 4)) return
+	if (!has("chmem_e_all_ns", k0, 60)) return
 	print ""
 	if (x0 == "") {
 		print "On the test machine (tests/host/model-bench.sh, QEMU with standby memory): the module"
@@ -282,7 +282,7 @@ function model_summary(x0,    n, mm, i, x, k0) {
 	n = split("kernel lazy configure", mm, " ")
 	for (i = 1; i <= n; i++) {
 		x = mm[i] x0
-		if (!has("chmem_e_1g_ns", x, 4)) continue
+		if (!has("chmem_e_all_ns", x, 60)) continue
 		printf "  %-14s %-30s %-30s %-14s %-14s\n", x,
 			model_cell("chmem_e_1g_ns", x, 4, k0), model_cell("chmem_d_1g_ns", x, 4, k0),
 			model_cell("chmem_e_all_ns", x, 60, k0), model_cell("chmem_d_all_ns", x, 60, k0)
