@@ -95,10 +95,9 @@ boot "$B" "$work/initrd.gz" "standby-mem=${STANDBY}M,$MACHINE" \
 guest_up
 ok "the guest boots on the model ($(console | grep -m1 -o 'Linux version [^ ]*'))"
 
-# the guest's helpers: t <tag> <command>: "<tag> <ns> <status>";
+# the guest's helpers: t <tag> <command> (guest_timeit);
 # memfree <tag>: "<tag> <MemFree kB>" after dropping the caches
-# shellcheck disable=SC2016
-guest 't() { tag=$1; shift; echo "$tag $(timeit run "$@")"; }'
+guest_timeit
 # shellcheck disable=SC2016
 guest 'memfree() { sync; echo 3 >/proc/sys/vm/drop_caches; sleep 2; echo "$1 $(awk "/^MemFree/ { print \$2 }" /proc/meminfo)"; }'
 # tron, troff <tag>: the module's notifier and configure time over a
@@ -162,10 +161,9 @@ module() {
 	guest "t U-$m modprobe -r $MOD" 900
 }
 
-# The kernel's notifier attaches the standby elements at its first memory
-# event (and unassigns the 3840 increments the attach assigned): not part
-# of an online, so one block in and out first.
-guest "chmem -e -b $((BOOT / 256)) -z Movable; chmem -d -b $((BOOT / 256))" 900
+# the kernel's notifier's first event attaches (3840 increments
+# unassigned): not part of an online
+first_attach "$BOOT"
 guest "memfree MF0"
 echo "csv memfree_kb kernel$SFX $NBLK kB $(said MF0)"
 methods=kernel

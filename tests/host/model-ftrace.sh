@@ -51,8 +51,7 @@ boot "$B" "$work/initrd.gz" "standby-mem=${STANDBY}M,standby-elements=4,standby-
 guest_up
 ok "the guest boots on the model ($(console | grep -m1 -o 'Linux version [^ ]*'))"
 
-# shellcheck disable=SC2016
-guest 't() { tag=$1; shift; echo "$tag $(timeit run "$@")"; }'
+guest_timeit
 # the tracer: function_graph below device_online() and device_offline()
 # shellcheck disable=SC2016
 guest 'T=/sys/kernel/tracing; mount -t tracefs nodev $T 2>/dev/null; echo 0 >$T/tracing_on; echo function_graph >$T/current_tracer && echo device_online device_offline >$T/set_graph_function && echo '"$DEPTH"' >$T/max_graph_depth && echo funcgraph-tail >$T/trace_options && echo 65536 >$T/buffer_size_kb; echo "T""R $? $(cat $T/current_tracer)"'
@@ -65,9 +64,7 @@ guest "printf '%s\\n' '$AWK' >/tmp/sum.awk"
 # shellcheck disable=SC2016
 guest 'sum() { awk -v t="$1" -f /tmp/sum.awk $T/trace | sort -k2,2nr | head -45; echo "$1 lost $(cat $T/per_cpu/cpu*/stats | awk "/overrun/ { s += \$2 } END { print s }")"; }'
 
-# The kernel's notifier attaches the standby elements at its first memory
-# event: one block in and out first.
-guest "chmem -e -b $((BOOT / 256)) -z Movable; chmem -d -b $((BOOT / 256))" 900
+first_attach "$BOOT"
 # traced <tag>: all standby blocks online, then offline, each traced
 traced() {
 	guest "echo >\$T/trace; echo 1 >\$T/tracing_on; t $1-e chmem -e ${STANDBY}M -z Movable; echo 0 >\$T/tracing_on; sum $1-e; echo >\$T/trace; echo 1 >\$T/tracing_on; t $1-d chmem -d ${STANDBY}M; echo 0 >\$T/tracing_on; sum $1-d" 3600
