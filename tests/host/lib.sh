@@ -177,12 +177,12 @@ guest_timeit() {
 	# shellcheck disable=SC2016
 	guest 't() { tag=$1; shift; echo "$tag $(timeit run "$@")"; }'
 }
-# first_attach <boot MiB>: the kernel's notifier attaches the standby
+# first_attach <block>: the kernel's notifier attaches the standby
 # elements at its first memory event (and unassigns the increments the
 # attach assigned): not part of an online to be measured, so the first
 # standby block goes online and offline once
 first_attach() {
-	guest "chmem -e -b $(($1 / 256)) -z Movable; chmem -d -b $(($1 / 256))" 900
+	guest "chmem -e -b $1 -z Movable; chmem -d -b $1" 900
 }
 # said <tag>: the rest of the first console line "<tag> ..." (the typed
 # line's echo has the tag quoted, so it does not match)

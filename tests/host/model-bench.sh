@@ -50,12 +50,22 @@
 # the module's blocks against the online and offline a real machine runs;
 # every method carries "-edat".
 #
+# 7.3: the kernel's own configure path (sclp_mem.c: chmem -e configures
+# and onlines, chmem -d offlines and deconfigures) against the module's
+# configure mode, which 7.3 runs only where sclp_mem.c is not (the module
+# refuses to load beside it): two boots, one method each. SCLP_MEM=1 (the
+# default): the kernel's; SCLP_MEM=0: the read of storage element
+# information at sclp_mem.c's initcall is refused (as model-module.sh
+# no-sclp-mem), the module alone in configure mode; its methods carry
+# "-alone". The ratio is across two boots: no pairs per round.
+#
 # METHODS="kernel lazy": only those methods take turns (the default: all
 # of the kernel's); with 0 repeats per round only the passes over all
 # blocks run: more rounds of them in the same time, for a closer median.
 #
 # Usage: [MEMMAP=0] [INCREMENT=1M|256M] [ROUNDS=3] [METHODS=...] [QUIET=1]
-#        tests/host/model-bench.sh <6.12|6.1|6.12-memmap> [repeats per round]
+#        [SCLP_MEM=0] tests/host/model-bench.sh <6.12|6.1|6.12-memmap|7.3>
+#        [repeats per round]
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -65,10 +75,12 @@ ROUNDS=${ROUNDS:-3}
 MEMMAP=${MEMMAP:-1}
 INCREMENT=${INCREMENT:-}
 QUIET=${QUIET:-0}
+SCLP_MEM=${SCLP_MEM:-1}
 SFX=
 [ "$MEMMAP" = 1 ] || SFX=-m0
 [ "$QUIET" = 0 ] || SFX=$SFX-q
 [ "$KERNEL" != 6.12-memmap ] || SFX=$SFX-edat
+[ "$SCLP_MEM" = 1 ] || SFX=$SFX-alone
 # sizes in MiB; blocks of 256 MiB
 BOOT=2048 STANDBY=15360 MACHINE="standby-elements=4,standby-increment=4M"
 if [ -n "$INCREMENT" ]; then
@@ -76,11 +88,11 @@ if [ -n "$INCREMENT" ]; then
 	BOOT=768 STANDBY=2048 MACHINE="standby-elements=4,standby-increment=$INCREMENT"
 fi
 OUT=${OUT:-$TOP/build/model-bench-$KERNEL$SFX}
-NBLK=$((STANDBY / 256))
 MOD=s390_standby_mem
+REFUSED=0x05f0
 
 case $KERNEL in
-6.12 | 6.1 | 6.12-memmap) ;;
+6.12 | 6.1 | 6.12-memmap | 7.3) ;;
 *) echo "model-bench: no bench for $KERNEL" >&2; exit 2 ;;
 esac
 
@@ -92,6 +104,15 @@ kernel_module_initrd "$KERNEL"
 
 boot "$B" "$work/initrd.gz" "standby-mem=${STANDBY}M,$MACHINE" \
 	"${BOOT}M" memory_hotplug.memmap_on_memory="$MEMMAP"
+if [ "$SCLP_MEM" = 0 ]; then
+	# The initcall's read of the last element (the decompressor's reads
+	# came before the kernel proper ran): sclp_mem.c gives up only when
+	# the last read fails, as each element's answer overwrites the error
+	# of the one before.
+	wait_for 'Linux version' 120
+	last=${MACHINE#*standby-elements=}
+	qmp s390x-sclp-storage-inject "{\"command\": \"read-storage-info\", \"element\": ${last%%,*}, \"count\": 1, \"response\": $((REFUSED))}" >/dev/null
+fi
 guest_up
 ok "the guest boots on the model ($(console | grep -m1 -o 'Linux version [^ ]*'))"
 
@@ -105,6 +126,15 @@ guest 'memfree() { sync; echo 3 >/proc/sys/vm/drop_caches; sleep 2; echo "$1 $(a
 guest ". /tests/guest/lib/notify-time.sh"
 guest "echo \"N\"\"BLK \$(ls -d /sys/devices/system/memory/memory* | wc -l)\""
 log "memory blocks: $(said NBLK)"
+if [ "$SCLP_MEM" = 0 ]; then
+	guest "echo \"F\"\"W \$([ -d /sys/firmware/memory ] && echo present || echo absent)\""
+	check "sclp_mem.c gave up at boot: no /sys/firmware/memory ($(said FW))" [ "$(said FW)" = absent ]
+fi
+guest "echo \"B\"\"SZ \$(cat /sys/devices/system/memory/block_size_bytes)\""
+BLKMB=$(((0x$(said BSZ)) >> 20))
+NBLK=$((STANDBY / BLKMB))
+FIRSTB=$((BOOT / BLKMB))
+log "blocks of $BLKMB MiB: $NBLK of standby memory from block $FIRSTB"
 
 # values <tag>: the <ns> of every "<tag> <ns> 0" line, in order; a
 # failed command makes the whole row fail
@@ -131,8 +161,12 @@ pass() {
 		guest "t E-$m chmem -e 1G -z Movable; t D-$m chmem -d 1G" 900
 	done
 	[ "$m" = kernel ] || on=tron offa="troff NA-$m" offz="troff NZ-$m"
+	# 7.3: how many of the blocks have their memmap on the block,
+	# with all online (both configure them)
+	[ "$KERNEL" != 7.3 ] || offa="$offa; echo \"M\"\"M-$m \$(grep -l 1 /sys/firmware/memory/memory*/memmap_on_memory | wc -l)\""
 	[ "$QUIET" = 0 ] || guest "$HUSH" 60
 	guest "$on; t A-$m chmem -e ${STANDBY}M -z Movable; $offa; $on; t Z-$m chmem -d ${STANDBY}M; $offz" 3600
+	[ "$KERNEL" != 7.3 ] || log "$m: $(said "MM-$m") of $NBLK blocks online with their memmap on the block"
 	[ "$QUIET" = 0 ] || guest "$LOUD" 60
 }
 # QUIET=1: no kernel message on the console, and back
@@ -141,8 +175,8 @@ LOUD="echo Y >/sys/module/printk/parameters/ignore_loglevel; echo 7 >/proc/sys/k
 # rows <method>: its csv lines, every round's samples
 rows() {
 	if [ "$REPS" != 0 ]; then
-		row chmem_e_1g_ns "$1" 4 "E-$1"
-		row chmem_d_1g_ns "$1" 4 "D-$1"
+		row chmem_e_1g_ns "$1" $((1024 / BLKMB)) "E-$1"
+		row chmem_d_1g_ns "$1" $((1024 / BLKMB)) "D-$1"
 	fi
 	row chmem_e_all_ns "$1" "$NBLK" "A-$1"
 	row chmem_d_all_ns "$1" "$NBLK" "Z-$1"
@@ -162,13 +196,14 @@ module() {
 }
 
 # the kernel's notifier's first event attaches (3840 increments
-# unassigned): not part of an online
-first_attach "$BOOT"
+# unassigned): not part of an online (the module alone attaches at load)
+[ "$SCLP_MEM" = 0 ] || first_attach "$FIRSTB"
 guest "memfree MF0"
 echo "csv memfree_kb kernel$SFX $NBLK kB $(said MF0)"
 methods=kernel
 [ "${KERNEL%%-*}" = 6.12 ] && methods="$methods lazy"
-methods="$methods configure"
+[ "$KERNEL" = 7.3 ] || methods="$methods configure"
+[ "$SCLP_MEM" = 1 ] || methods=configure
 methods=${METHODS:-$methods}
 # 6.1 (adopt=auto) refuses to take the kernel's blocks over unasked
 TAKE=
@@ -191,7 +226,8 @@ for r in $(seq 1 "$ROUNDS"); do
 	for m in $order; do
 		turn "$m" "$r"
 	done
-	order="${order#* } ${order%% *}"
+	# (one method: nothing to rotate)
+	[ "${order#* }" = "$order" ] || order="${order#* } ${order%% *}"
 done
 guest "memfree MF3"
 echo "csv memfree_kb kernel-again$SFX $NBLK kB $(said MF3)"

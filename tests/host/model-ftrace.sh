@@ -64,7 +64,7 @@ guest "printf '%s\\n' '$AWK' >/tmp/sum.awk"
 # shellcheck disable=SC2016
 guest 'sum() { awk -v t="$1" -f /tmp/sum.awk $T/trace | sort -k2,2nr | head -45; echo "$1 lost $(cat $T/per_cpu/cpu*/stats | awk "/overrun/ { s += \$2 } END { print s }")"; }'
 
-first_attach "$BOOT"
+first_attach $((BOOT / 256))
 # traced <tag>: all standby blocks online, then offline, each traced
 traced() {
 	guest "echo >\$T/trace; echo 1 >\$T/tracing_on; t $1-e chmem -e ${STANDBY}M -z Movable; echo 0 >\$T/tracing_on; sum $1-e; echo >\$T/trace; echo 1 >\$T/tracing_on; t $1-d chmem -d ${STANDBY}M; echo 0 >\$T/tracing_on; sum $1-d" 3600
