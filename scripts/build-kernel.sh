@@ -11,7 +11,8 @@
 #
 # A series may name a variant: "6.12-debug" is the 6.12 source with
 # kernel/config.debug applied after kernel/config.fragment, and the source
-# patched with kernel/config.debug.patch.
+# patched with kernel/config.debug.patch. A variant's "# with: <variant>"
+# lines apply those variants' fragments first.
 #
 # Usage: scripts/build-kernel.sh 6.12|6.1|7.3|6.12-debug
 set -euo pipefail
@@ -36,6 +37,12 @@ SRC=$(cat "$pathfile")
 frags=$TOP/kernel/config.fragment
 if [ -n "$VARIANT" ]; then
 	[ -f "$TOP/kernel/config.$VARIANT" ] || die "no kernel/config.$VARIANT"
+	# A variant may build on others: its lines "# with: <variant>" put
+	# their fragments (not their patches) before its own.
+	while read -r w; do
+		[ -f "$TOP/kernel/config.$w" ] || die "kernel/config.$VARIANT: no kernel/config.$w"
+		frags="$frags $TOP/kernel/config.$w"
+	done < <(sed -n 's/^# with: \([a-z0-9]*\)$/\1/p' "$TOP/kernel/config.$VARIANT")
 	frags="$frags $TOP/kernel/config.$VARIANT"
 fi
 # A variant may carry a patch of the test bed (kernel/config.<variant>.patch,
