@@ -54,10 +54,11 @@
 # and onlines, chmem -d offlines and deconfigures) against the module's
 # configure mode, which 7.3 runs only where sclp_mem.c is not (the module
 # refuses to load beside it): two boots, one method each. SCLP_MEM=1 (the
-# default): the kernel's; SCLP_MEM=0: the read of storage element
-# information at sclp_mem.c's initcall is refused (as model-module.sh
-# no-sclp-mem), the module alone in configure mode; its methods carry
-# "-alone". The ratio is across two boots: no pairs per round.
+# default): the kernel's; SCLP_MEM=0: sclp_mem.c's initcall is refused
+# the read of the last storage element's information (model-module.sh
+# no-sclp-mem refuses its one element's), so it gives up; the module
+# alone in configure mode; its methods carry "-alone". The ratio is
+# across two boots: no pairs per round.
 #
 # METHODS="kernel lazy": only those methods take turns (the default: all
 # of the kernel's); with 0 repeats per round only the passes over all
@@ -81,7 +82,7 @@ SFX=
 [ "$QUIET" = 0 ] || SFX=$SFX-q
 [ "$KERNEL" != 6.12-memmap ] || SFX=$SFX-edat
 [ "$SCLP_MEM" = 1 ] || SFX=$SFX-alone
-# sizes in MiB; blocks of 256 MiB
+# sizes in MiB; blocks of 256 MiB (7.3: 128 MiB, read from the guest)
 BOOT=2048 STANDBY=15360 MACHINE="standby-elements=4,standby-increment=4M"
 if [ -n "$INCREMENT" ]; then
 	SFX=$SFX-i$INCREMENT
