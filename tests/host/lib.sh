@@ -10,6 +10,8 @@
 
 pass=0
 fail=0
+# the answer of a request the model's fault injection refuses
+REFUSED=0x05f0
 ok() { echo "ok - $*"; pass=$((pass + 1)); }
 notok() { echo "not ok - $*"; fail=$((fail + 1)); }
 # check <description> <command...>: ok when the command succeeds
@@ -187,6 +189,27 @@ first_attach() {
 # said <tag>: the rest of the first console line "<tag> ..." (the typed
 # line's echo has the tag quoted, so it does not match)
 said() { console | sed -n "s/^$1 //p" | head -n1; }
+# tagq <tag>: the tag as typed into the guest's shell, "T""AG": the
+# console echoes the typed line, wrapped at 80 columns, where a piece of
+# it may start a line; only the command's output has the tag whole
+tagq() { printf '%s""%s' "${1:0:1}" "${1:1}"; }
+# refuse_storage_info_at_boot <element>: right after boot, the next read
+# of the element's storage information is refused. Once the kernel
+# proper runs (the decompressor reads storage info too, to find its
+# memory), long before the initcalls, that read is the initcall's
+# (sclp_mem.c, 6.12's sclp_cmd.c). Each element's answer overwrites the
+# error of the one before: the initcall gives up only when the last
+# element's read fails.
+refuse_storage_info_at_boot() {
+	wait_for 'Linux version' 120 || return
+	qmp s390x-sclp-storage-inject "{\"command\": \"read-storage-info\", \"element\": $1, \"count\": 1, \"response\": $((REFUSED))}" >/dev/null
+}
+# firmware_memory <tag>: the console line "<tag> present|absent":
+# /sys/firmware/memory, which sclp_mem.c (6.19+) registers only when its
+# initcall worked
+firmware_memory() {
+	guest "echo \"$(tagq "$1") \$([ -d /sys/firmware/memory ] && echo present || echo absent)\""
+}
 # summary of query-s390x-standby-memory: "element <id> <assigned>/<n> <attached>"
 # and "assigned <rn>" for each assigned increment of element 1
 standby_state() {

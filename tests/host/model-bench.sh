@@ -90,7 +90,6 @@ if [ -n "$INCREMENT" ]; then
 fi
 OUT=${OUT:-$TOP/build/model-bench-$KERNEL$SFX}
 MOD=s390_standby_mem
-REFUSED=0x05f0
 
 case $KERNEL in
 6.12 | 6.1 | 6.12-memmap | 7.3) ;;
@@ -106,13 +105,8 @@ kernel_module_initrd "$KERNEL"
 boot "$B" "$work/initrd.gz" "standby-mem=${STANDBY}M,$MACHINE" \
 	"${BOOT}M" memory_hotplug.memmap_on_memory="$MEMMAP"
 if [ "$SCLP_MEM" = 0 ]; then
-	# The initcall's read of the last element (the decompressor's reads
-	# came before the kernel proper ran): sclp_mem.c gives up only when
-	# the last read fails, as each element's answer overwrites the error
-	# of the one before.
-	wait_for 'Linux version' 120
 	last=${MACHINE#*standby-elements=}
-	qmp s390x-sclp-storage-inject "{\"command\": \"read-storage-info\", \"element\": ${last%%,*}, \"count\": 1, \"response\": $((REFUSED))}" >/dev/null
+	refuse_storage_info_at_boot "${last%%,*}"
 fi
 guest_up
 ok "the guest boots on the model ($(console | grep -m1 -o 'Linux version [^ ]*'))"
@@ -128,7 +122,7 @@ guest ". /tests/guest/lib/notify-time.sh"
 guest "echo \"N\"\"BLK \$(ls -d /sys/devices/system/memory/memory* | wc -l)\""
 log "memory blocks: $(said NBLK)"
 if [ "$SCLP_MEM" = 0 ]; then
-	guest "echo \"F\"\"W \$([ -d /sys/firmware/memory ] && echo present || echo absent)\""
+	firmware_memory FW
 	check "sclp_mem.c gave up at boot: no /sys/firmware/memory ($(said FW))" [ "$(said FW)" = absent ]
 fi
 guest "echo \"B\"\"SZ \$(cat /sys/devices/system/memory/block_size_bytes)\""

@@ -51,7 +51,6 @@ CROSS=${CROSS_COMPILE:-s390x-linux-gnu-}
 BOOT=1G
 STANDBY=1G
 STANDBY_BASE=$((0x40000000))
-REFUSED=0x05f0
 
 case $KERNEL in
 6.1 | 6.12 | bookworm | trixie) STYLE=notifier ;;

@@ -70,7 +70,6 @@ OUT=${OUT:-$TOP/build/model-module-$KERNEL-$SCENARIO}
 BOOT=2G
 STANDBY=1G
 STANDBY_BASE=$((0x80000000))
-REFUSED=0x05f0
 MOD=s390_standby_mem
 DBG=/sys/kernel/debug/$MOD
 
@@ -101,18 +100,10 @@ ARGS=
 [ "$SCENARIO" = pressure ] && ARGS=memory_hotplug.memmap_on_memory=1
 # shellcheck disable=SC2086
 boot "$B" "$work/initrd.gz" "standby-mem=$STANDBY" "$BOOT" $ARGS
+# the initcall's read of element 1, the machine's only one, fails
 if [ "$SCENARIO" = no-sclp-mem ] || [ "$SCENARIO" = alone ]; then
-	# Once the kernel proper runs (the decompressor reads storage info
-	# too, to find its memory), long before the initcalls: the next read
-	# of element 1 is the initcall's (sclp_mem.c, 6.12's sclp_cmd.c),
-	# and it fails.
-	wait_for 'Linux version' 120
-	qmp s390x-sclp-storage-inject "{\"command\": \"read-storage-info\", \"element\": 1, \"count\": 1, \"response\": $((REFUSED))}" >/dev/null
+	refuse_storage_info_at_boot 1
 fi
-# tagq <tag>: the tag as typed into the guest's shell, "T""AG": the
-# console echoes the typed line, wrapped at 80 columns, where a piece of
-# it may start a line; only the command's output has the tag whole
-tagq() { printf '%s""%s' "${1:0:1}" "${1:1}"; }
 guest_up
 ok "the guest boots on the model without mem= ($(console | grep -m1 -o 'Linux version [^ ]*'))"
 
@@ -449,7 +440,7 @@ fi
 if [ "$SCENARIO" = no-sclp-mem ]; then
 	log "storage commands at boot: $(summary "$OUT/log-boot.txt")"
 	inj=$(grep -c "^read-storage-info 1 $REFUSED injected$" "$OUT/log-boot.txt")
-	guest "echo \"$(tagq FW) \$([ -d /sys/firmware/memory ] && echo present || echo absent)\""
+	firmware_memory FW
 	check "sclp_mem.c failed at boot: storage info of element 1 answered $REFUSED ($inj), no /sys/firmware/memory ($(said FW))" \
 		[ "$inj $(said FW)" = "1 absent" ]
 	# Its attach at load refused: configure mode loads all the same,
@@ -537,7 +528,7 @@ fi
 if [ "$KERNEL" = 7.3 ]; then
 	# beside sclp_mem.c: the module refuses and sends firmware nothing;
 	# the kernel's own code works on
-	guest "echo \"$(tagq FW) \$([ -d /sys/firmware/memory ] && echo present || echo absent)\""
+	firmware_memory FW
 	load LOAD
 	line=$(grep -m1 -o "$MOD: standby memory is managed by the kernel itself.*" "$OUT/LOAD-lines.txt")
 	guest "echo \"$(tagq MODS) \$([ -d /sys/module/$MOD ] && echo loaded || echo absent)\""
